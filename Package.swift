@@ -1,0 +1,28 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Release builds target x86-64-v3 (AVX2, FMA, F16C: LLVM's "haswell" level); debug builds stay portable.
+let optimizedSwift: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell", "-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Divvy",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "divvy", targets: ["divvy"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: optimizedSwift),
+        .target(name: "LLM", dependencies: ["Tensor"], swiftSettings: optimizedSwift),
+        .target(name: "Agent", dependencies: ["LLM", "CSQLite"], swiftSettings: optimizedSwift),
+        .executableTarget(name: "divvy", dependencies: ["Agent", "LLM"], swiftSettings: optimizedSwift),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
