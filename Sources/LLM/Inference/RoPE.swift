@@ -1,0 +1,35 @@
+import Foundation
+
+/// Rotary position embedding applied in place to `heads` heads of `headDimension` values.
+/// x: [heads, headDimension]
+struct RotaryEmbedding {
+    let headDimension: Int
+    /// Pairs (2i, 2i+1) for llama; pairs (i, i + headDimension/2) for qwen2 (NEOX).
+    let pairsHalfApart: Bool
+    /// inverseFrequencies[i] = base^(-2i / headDimension)
+    let inverseFrequencies: [Float]
+
+    init(config: ModelConfig) {
+        headDimension = config.headDimension
+        pairsHalfApart = config.architecture == .qwen2
+        let d = Double(config.headDimension)
+        inverseFrequencies = (0..<config.headDimension / 2).map {
+            Float(pow(Double(config.ropeBase), -2 * Double($0) / d))
+        }
+    }
+
+    func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, position: Int32) {
+        let half = headDimension / 2
+        for i in 0..<half {
+            let angle = Double(position) * Double(inverseFrequencies[i])
+            let cosine = Float(cos(angle)), sine = Float(sin(angle))
+            let (a, b) = pairsHalfApart ? (i, i + half) : (2 * i, 2 * i + 1)
+            for h in 0..<heads {
+                let head = x + h * headDimension
+                let x0 = head[a], x1 = head[b]
+                head[a] = x0 * cosine - x1 * sine
+                head[b] = x0 * sine + x1 * cosine
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// Scratch buffers for one forward pass, grown to the largest batch seen and then reused, so
+/// steps allocate nothing once warm.
+final class Workspace {
+    private(set) var tokenCapacity = 0
+    private let config: ModelConfig
+    /// hidden, normed: [n, nEmbd]; query, attention: [n, nHead·headDim]; key, value: [n, kvDim];
+    /// gate, up: [n, nFF]
+    private(set) var hidden, normed, query, attention, key, value, gate, up: UnsafeMutablePointer<Float>
+    /// Attention scores of one head of one token: [cache capacity]
+    private(set) var scores: UnsafeMutablePointer<Float>
+    private let scoreCapacity: Int
+
+    init(config: ModelConfig, cacheCapacity: Int) {
+        self.config = config
+        scoreCapacity = cacheCapacity
+        scores = .allocate(capacity: cacheCapacity)
+        hidden = .allocate(capacity: 0)
+        normed = .allocate(capacity: 0)
+        query = .allocate(capacity: 0)
+        attention = .allocate(capacity: 0)
+        key = .allocate(capacity: 0)
+        value = .allocate(capacity: 0)
+        gate = .allocate(capacity: 0)
+        up = .allocate(capacity: 0)
+    }
+
+    deinit {
+        for buffer in [hidden, normed, query, attention, key, value, gate, up, scores] { buffer.deallocate() }
+    }
+
+    /// Makes every per-token buffer hold at least `n` tokens.
+    func reserve(tokens n: Int) {
+        guard n > tokenCapacity else { return }
+        for buffer in [hidden, normed, query, attention, key, value, gate, up] { buffer.deallocate() }
+        let c = config
+        hidden = .allocate(capacity: n * c.embeddingLength)
+        normed = .allocate(capacity: n * c.embeddingLength)
+        query = .allocate(capacity: n * c.queryDimension)
+        attention = .allocate(capacity: n * c.queryDimension)
+        key = .allocate(capacity: n * c.kvDimension)
+        value = .allocate(capacity: n * c.kvDimension)
+        gate = .allocate(capacity: n * c.feedForwardLength)
+        up = .allocate(capacity: n * c.feedForwardLength)
+        tokenCapacity = n
+    }
+}

@@ -1,0 +1,14 @@
+/// A loaded model: its GGUF file (memory-mapped), hyperparameters, weights, tokenizer and chat
+/// template. Immutable once loaded, so one model can serve many inference contexts.
+public final class LanguageModel: Sendable {
+    public let file: GGUFFile
+    public let config: ModelConfig
+    public let weights: ModelWeights
+
+    /// Loads the model at `path`: maps the file and checks everything the forward pass needs.
+    public init(path: String) throws(ModelFileError) {
+        file = try GGUFFile(path: path)
+        config = try ModelConfig(gguf: file)
+        weights = try ModelWeights(gguf: file, config: config)
+    }
+}
