@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
+        .target(name: "ArgParse"),
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: optimizedSwift),
         .target(name: "LLM", dependencies: ["Tensor"], swiftSettings: optimizedSwift),
         .target(name: "Agent", dependencies: ["LLM", "CSQLite"], swiftSettings: optimizedSwift),
@@ -25,6 +26,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
+        .testTarget(name: "ArgParseTests", dependencies: ["ArgParse"]),
     ],
     swiftLanguageModes: [.v6]
 )
