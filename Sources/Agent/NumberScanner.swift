@@ -1,17 +1,18 @@
 /// Finds the numbers written in a piece of text.
 ///
-/// Commas are removed first (`1,000` is 1000). A `-` or `−` directly before digits is a
-/// sign unless it follows a letter, digit or `)` (so `5-3` holds 5 and 3). `a/b` is a
-/// fraction, `.5` is 0.5, and a `.` that ends a sentence is not part of the number.
+/// Commas and currency signs are removed first (`1,000` is 1000, `-$3` is -3). A `-` or
+/// `−` directly before digits is a sign unless it follows a letter, digit or `)` (so `5-3`
+/// holds 5 and 3). `a/b` is a fraction, `.5` is 0.5, and a `.` that ends a sentence is not
+/// part of the number.
 enum NumberScanner {
     struct Number: Equatable {
-        /// The number as written (commas removed), e.g. `-3/4`.
+        /// The number as written (commas and currency signs removed), e.g. `-3/4`.
         let text: String
         let value: Double
     }
 
     static func numbers(in text: String) -> [Number] {
-        let characters = Array(text.filter { $0 != "," })
+        let characters = Array(text.filter { $0 != "," && !"$€£¥₹".contains($0) })
         var found: [Number] = []
         var index = 0
         while index < characters.count {

@@ -15,6 +15,7 @@ import Agent
         ("She has 3 apples, then 5 more, so 8 apples", "8"),
         ("Nothing numeric here", nil),
         ("The answer is:", nil),
+        ("The answer is:\n\n  24 eggs\nDone", "24 eggs"),
     ] as [(String, String?)])
     func extractsFinalAnswerText(output: String, expected: String?) {
         #expect(AnswerExtractor.extract(from: output) == expected)
@@ -24,7 +25,7 @@ import Agent
         ("18", "18"), ("1,000", "1000"), ("$1,234.50", "1234.5"), ("€5", "5"), ("£ 7.00", "7"),
         ("18 dollars", "18"), ("42 cm per hour", "42"), ("-5", "-5"), ("\u{2212}12", "-12"), ("25%", "25"),
         ("3/4", "0.75"), ("-1/2", "-0.5"), ("2.0", "2"), ("10.00", "10"), (".5", "0.5"), ("0.125", "0.125"),
-        ("$-3", "-3"), ("**18**", "18"), ("Yes.", "yes"), ("  Paris ", "paris"),
+        ("$-3", "-3"), ("-$3", "-3"), ("−€1,250", "-1250"), ("**18**", "18"), ("Yes.", "yes"), ("  Paris ", "paris"),
     ])
     func normalizes(answer: String, expected: String) {
         #expect(AnswerExtractor.normalize(answer) == expected)
