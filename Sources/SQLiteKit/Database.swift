@@ -22,6 +22,7 @@ public final class Database: @unchecked Sendable {
     /// The path given at opening (`:memory:` for an in-memory database).
     public let path: String
     let handle: OpaquePointer
+    private let busyTimeoutMilliseconds: Int64
     private let lock = NSRecursiveLock()
     private var savepointDepth = 0
 
@@ -33,6 +34,8 @@ public final class Database: @unchecked Sendable {
     public init(path: String, flags: OpenFlags = [.readWrite, .create],
                 busyTimeout: Duration = .seconds(5)) throws(SQLiteError) {
         self.path = path
+        let (seconds, attoseconds) = busyTimeout.components
+        busyTimeoutMilliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         var connection: OpaquePointer?
         let rc = sqlite3_open_v2(path, &connection, flags.rawValue | SQLITE_OPEN_FULLMUTEX, nil)
         guard rc == SQLITE_OK, let connection else {
@@ -42,9 +45,7 @@ public final class Database: @unchecked Sendable {
         }
         handle = connection
         sqlite3_extended_result_codes(handle, 1)
-        let (seconds, attoseconds) = busyTimeout.components
-        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        sqlite3_busy_timeout(handle, Int32(clamping: milliseconds))
+        sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
         do throws(SQLiteError) {
             _ = try prepare("SELECT count(*) FROM sqlite_master").step()
             if !flags.contains(.readOnly) {
@@ -66,9 +67,14 @@ public final class Database: @unchecked Sendable {
         return try body()
     }
 
-    /// The error SQLite reports for result code `rc` on this connection.
+    /// The error SQLite reports for result code `rc` on this connection; a busy error says
+    /// how long it waited.
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
-        SQLiteError(extendedCode: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        var message = String(cString: sqlite3_errmsg(handle))
+        if rc & 0xFF == SQLITE_BUSY {
+            message += " (another connection holds the lock; gave up after \(busyTimeoutMilliseconds) ms)"
+        }
+        return SQLiteError(extendedCode: rc, message: message, sql: sql)
     }
 
     /// Prepares one SQL statement.
@@ -79,12 +85,8 @@ public final class Database: @unchecked Sendable {
     /// Runs a script of zero or more SQL statements without parameters.
     public func execute(_ sql: String) throws(SQLiteError) {
         try withLock { () throws(SQLiteError) in
-            var message: UnsafeMutablePointer<CChar>?
-            let rc = sqlite3_exec(handle, sql, nil, nil, &message)
-            defer { sqlite3_free(message) }
-            guard rc == SQLITE_OK else {
-                let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
-                throw SQLiteError(extendedCode: sqlite3_extended_errcode(handle), message: text, sql: sql)
+            guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else {
+                throw error(sqlite3_extended_errcode(handle), sql: sql)
             }
         }
     }

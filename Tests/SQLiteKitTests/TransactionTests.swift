@@ -64,6 +64,7 @@ import SQLiteKit
         }
         let waited = ContinuousClock.now - start
         #expect(error?.code == .busy)
+        #expect(error?.message == "database is locked (another connection holds the lock; gave up after 200 ms)")
         #expect(waited >= .milliseconds(150))
         #expect(waited < .seconds(4))
         try holder.execute("COMMIT")
