@@ -17,12 +17,17 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
+        .target(name: "ArgParse"),
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: optimizedSwift),
         .target(name: "LLM", dependencies: ["Tensor"], swiftSettings: optimizedSwift),
         .target(name: "Agent", dependencies: ["LLM", "CSQLite"], swiftSettings: optimizedSwift),
         .executableTarget(name: "divvy", dependencies: ["Agent", "LLM"], swiftSettings: optimizedSwift),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM"]),
+        .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
+        .testTarget(name: "ArgParseTests", dependencies: ["ArgParse"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,136 @@
+import Foundation
+
+/// One task of a task file.
+public struct TaskItem: Sendable, Equatable {
+    /// The task's id; numeric ids are kept as their decimal text.
+    public let id: String
+    /// The problem statement.
+    public let task: String
+    /// The expected answer, when the file gives one.
+    public let answer: String?
+    /// 1-based line of the file the task came from.
+    public let line: Int
+
+    public init(id: String, task: String, answer: String?, line: Int) {
+        self.id = id
+        self.task = task
+        self.answer = answer
+        self.line = line
+    }
+}
+
+/// A line of a task file that could not be loaded, and why.
+public struct TaskLineProblem: Sendable, Equatable, CustomStringConvertible {
+    /// Why a line was rejected.
+    public enum Reason: Sendable, Equatable {
+        case invalidJSON
+        case notAnObject
+        case missingField(String)
+        case wrongType(field: String, expected: String, found: String)
+        case emptyTask
+        case duplicateID(String, firstLine: Int)
+    }
+
+    /// 1-based line number.
+    public let line: Int
+    public let reason: Reason
+
+    public init(line: Int, reason: Reason) {
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String {
+        let text = switch reason {
+        case .invalidJSON: "not valid JSON"
+        case .notAnObject: "not a JSON object"
+        case .missingField(let field): "missing field \"\(field)\""
+        case let .wrongType(field, expected, found): "field \"\(field)\" must be \(expected), found \(found)"
+        case .emptyTask: "field \"task\" is empty"
+        case let .duplicateID(id, firstLine): "duplicate id \"\(id)\" (first on line \(firstLine))"
+        }
+        return "line \(line): \(text)"
+    }
+}
+
+/// A task file that cannot be read at all.
+public enum TaskFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason): "cannot read task file '\(path)': \(reason)"
+        }
+    }
+}
+
+/// Reads JSONL task files: one `{"id": string|number, "task": string, "answer"?: string|number}`
+/// object per line. `question` is accepted in place of `task` (the GSM8K files of shared/data);
+/// other fields are ignored. Blank lines are skipped; a bad line is reported and the rest load.
+public enum TaskFile {
+    /// Loads the file at `path`.
+    /// - Throws: ``TaskFileError/unreadable(path:reason:)`` when the file cannot be read.
+    public static func load(_ path: String) throws(TaskFileError)
+        -> (tasks: [TaskItem], problems: [TaskLineProblem]) {
+        do {
+            return parse(try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+    }
+
+    /// Parses the contents of a task file.
+    public static func parse(_ data: Data) -> (tasks: [TaskItem], problems: [TaskLineProblem]) {
+        var tasks: [TaskItem] = []
+        var problems: [TaskLineProblem] = []
+        var firstLineOfID: [String: Int] = [:]
+        let bytes = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+        for (offset, rawLine) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .enumerated() {
+            let lineNumber = offset + 1
+            let line = rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine
+            guard line.contains(where: { ![0x20, 0x09].contains($0) }) else { continue }
+            do {
+                let task = try item(from: Data(line), line: lineNumber)
+                if let first = firstLineOfID[task.id] {
+                    problems.append(TaskLineProblem(line: lineNumber, reason: .duplicateID(task.id, firstLine: first)))
+                } else {
+                    firstLineOfID[task.id] = lineNumber
+                    tasks.append(task)
+                }
+            } catch {
+                problems.append(TaskLineProblem(line: lineNumber, reason: error.reason))
+            }
+        }
+        return (tasks, problems)
+    }
+
+    private struct Rejection: Error {
+        let reason: TaskLineProblem.Reason
+    }
+
+    private static func item(from line: Data, line number: Int) throws(Rejection) -> TaskItem {
+        func problem(_ reason: TaskLineProblem.Reason) -> Rejection { Rejection(reason: reason) }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: line) else { throw problem(.invalidJSON) }
+        guard case .object(let fields) = value else { throw problem(.notAnObject) }
+
+        guard let idValue = fields["id"] else { throw problem(.missingField("id")) }
+        guard let id = idValue.scalarText else {
+            throw problem(.wrongType(field: "id", expected: "a string or number", found: idValue.typeName))
+        }
+        let taskKey = fields["task"] == nil && fields["question"] != nil ? "question" : "task"
+        guard let taskValue = fields[taskKey] else { throw problem(.missingField("task")) }
+        guard case .string(let task) = taskValue else {
+            throw problem(.wrongType(field: taskKey, expected: "a string", found: taskValue.typeName))
+        }
+        guard task.contains(where: { !$0.isWhitespace }) else { throw problem(.emptyTask) }
+        var answer: String?
+        if let answerValue = fields["answer"], answerValue != .null {
+            guard let text = answerValue.scalarText else {
+                throw problem(.wrongType(field: "answer", expected: "a string or number", found: answerValue.typeName))
+            }
+            answer = text
+        }
+        return TaskItem(id: id, task: task, answer: answer, line: number)
+    }
+}
