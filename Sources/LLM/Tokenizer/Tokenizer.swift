@@ -171,9 +171,6 @@ public final class Tokenizer: Sendable {
         return added
     }
 
-    /// Number of merge-rule results missing from the vocabulary (0 for a consistent file).
-    var syntheticPieceCount: Int { vocabulary.count - vocabularySize }
-
     /// The vocabulary entry of `id` exactly as stored in the file (`Ġhello` for " hello",
     /// `<|im_end|>`); empty for an id outside the vocabulary.
     public func tokenText(_ id: Int32) -> String {
