@@ -25,10 +25,7 @@ struct TestModelMissing: Error, CustomStringConvertible {
 
 enum TestModels {
     /// `$DIVVY_MODELS`, else `~/.cache/divvy/models`.
-    static let directory: String = {
-        if let dir = ProcessInfo.processInfo.environment["DIVVY_MODELS"], !dir.isEmpty { return dir }
-        return FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/divvy/models"
-    }()
+    static let directory = ModelLocator.modelsDirectory
 
     /// The package root, found from this file's own path (`<root>/Tests/LLMTests/TestModels.swift`).
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
@@ -56,6 +53,12 @@ enum TestModels {
     private static let qwen05 = Result { try Tokenizer(gguf: open(.qwen05)) }
     private static let qwen15 = Result { try Tokenizer(gguf: open(.qwen15)) }
 
+    /// The loaded model (weights mapped, tokenizer and template read).
+    static func model(_ model: TestModel) throws -> LanguageModel {
+        guard model.isPresent else { throw TestModelMissing(model: model) }
+        return try LanguageModel(path: model.path)
+    }
+
     /// Decodes a golden JSON file of `model`.
     static func golden<T: Decodable>(_ model: TestModel, _ file: String, as type: T.Type) throws -> T {
         let url = URL(fileURLWithPath: model.goldenDirectory + "/" + file)
@@ -82,6 +85,18 @@ struct GenerationGolden: Decodable {
         let generated_ids: [Int32]
         let generated_text: String
         let generated_text_with_special: String
+        /// At each generated step, the gap between the best and second-best logit.
+        let top1_top2_margins: [Double]
+    }
+    let cases: [Case]
+}
+
+/// `logits.json` of the goldens: the top-10 logits at the last prompt position.
+struct LogitsGolden: Decodable {
+    struct Case: Decodable {
+        let n_prompt: Int
+        /// [token id, logit] pairs, best first.
+        let top10: [[Double]]
     }
     let cases: [Case]
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SQLiteKit
+import SQLiteKit
 
 @Suite struct DatabaseTests {
     @Test func opensFileInWALMode() throws {

@@ -4,11 +4,15 @@ public final class LanguageModel: Sendable {
     public let file: GGUFFile
     public let config: ModelConfig
     public let weights: ModelWeights
+    public let tokenizer: Tokenizer
+    public let chatTemplate: ChatTemplate
 
     /// Loads the model at `path`: maps the file and checks everything the forward pass needs.
     public init(path: String) throws(ModelFileError) {
         file = try GGUFFile(path: path)
         config = try ModelConfig(gguf: file)
         weights = try ModelWeights(gguf: file, config: config)
+        tokenizer = try Tokenizer(gguf: file)
+        chatTemplate = try ChatTemplate(gguf: file)
     }
 }
