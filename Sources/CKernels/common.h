@@ -30,3 +30,12 @@ static inline float dv_half_portable(uint16_t h) {
     }
     float f; memcpy(&f, &bits, 4); return f;
 }
+
+/// fp16 at p → fp32. The `vmovd` from a GPR gives a fresh register: left to itself clang emits
+/// `vpinsrw` into a live register, which chains every block's scale conversion to the previous
+/// block's (measured: ~10 cycles per Q4_1 block instead of ~4).
+__attribute__((target("f16c"))) DV_INLINE float dv_h2f(const uint8_t *p) {
+    __m128i v;
+    __asm__("vmovd %1, %0" : "=x"(v) : "r"((uint32_t)dv_u16(p)));
+    return _mm_cvtss_f32(_mm_cvtph_ps(v));
+}

@@ -30,7 +30,7 @@ DV_AVX2 DV_INLINE __m256i bit5_32(uint32_t qh) {
 
 DV_AVX2 static void row_q8_0(const uint8_t *r, int nb, float *y) {
     for (int b = 0; b < nb; b++, r += 34, y += 32) {
-        const __m256 d = _mm256_set1_ps(_cvtsh_ss(dv_u16(r)));
+        const __m256 d = _mm256_set1_ps(dv_h2f(r));
         for (int k = 0; k < 4; k++) {
             __m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(r + 2 + 8 * k)));
             _mm256_storeu_ps(y + 8 * k, _mm256_mul_ps(d, _mm256_cvtepi32_ps(q)));
@@ -40,12 +40,12 @@ DV_AVX2 static void row_q8_0(const uint8_t *r, int nb, float *y) {
 
 DV_AVX2 static void row_q4_1(const uint8_t *r, int nb, float *y) {
     for (int b = 0; b < nb; b++, r += 20, y += 32)
-        put32u(nib32(r + 4), _cvtsh_ss(dv_u16(r)), _cvtsh_ss(dv_u16(r + 2)), y);
+        put32u(nib32(r + 4), dv_h2f(r), dv_h2f(r + 2), y);
 }
 
 DV_AVX2 static void row_q5_0(const uint8_t *r, int nb, float *y) {
     for (int b = 0; b < nb; b++, r += 22, y += 32) {
-        const float d = _cvtsh_ss(dv_u16(r));
+        const float d = dv_h2f(r);
         put32u(_mm256_or_si256(nib32(r + 6), bit5_32(dv_u32(r + 2))), d, -16.0f * d, y);
     }
 }
@@ -53,7 +53,7 @@ DV_AVX2 static void row_q5_0(const uint8_t *r, int nb, float *y) {
 DV_AVX2 static void row_q4_K(const uint8_t *r, int nb, float *y) {
     const __m256i m4 = _mm256_set1_epi8(15);
     for (int b = 0; b < nb; b++, r += 144, y += 256) {
-        const float d = _cvtsh_ss(dv_u16(r)), dmin = _cvtsh_ss(dv_u16(r + 2));
+        const float d = dv_h2f(r), dmin = dv_h2f(r + 2);
         const uint8_t *q = r + 4;
         for (int p = 0; p < 4; p++) {
             int j0 = 2 * p, j1 = 2 * p + 1;
@@ -74,7 +74,7 @@ DV_AVX2 static void row_q6_K(const uint8_t *r, int nb, float *y) {
     const __m256i m4 = _mm256_set1_epi8(15), m30 = _mm256_set1_epi8(0x30);
     for (int b = 0; b < nb; b++, r += 210, y += 256) {
         const int8_t *sc = (const int8_t *)(r + 192);
-        const float d = _cvtsh_ss(dv_u16(r + 208));
+        const float d = dv_h2f(r + 208);
         for (int h = 0; h < 2; h++) {
             const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(r + 64 * h));
             const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(r + 64 * h + 32));
@@ -100,7 +100,7 @@ DV_AVX2 static void row_q6_K(const uint8_t *r, int nb, float *y) {
 DV_AVX2 static void row_f16(const uint8_t *r, int cols, float *y) {
     int c = 0;
     for (; c + 8 <= cols; c += 8) _mm256_storeu_ps(y + c, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(r + 2 * c))));
-    for (; c < cols; c++) y[c] = _cvtsh_ss(dv_u16(r + 2 * c));
+    for (; c < cols; c++) y[c] = dv_h2f(r + 2 * c);
 }
 
 int dv_dequantize_rows(uint32_t type, const void *w, size_t row_bytes, int cols, int r0, int r1, float *dst) {

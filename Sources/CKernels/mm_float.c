@@ -14,7 +14,7 @@ DV_AVX2 DV_INLINE __m256 load_w(const uint8_t *wr, int c, int half) {
 }
 
 DV_AVX2 DV_INLINE float scalar_w(const uint8_t *wr, int c, int half) {
-    if (half) return _cvtsh_ss(dv_u16(wr + 2 * (size_t)c));
+    if (half) return dv_h2f(wr + 2 * (size_t)c);
     float v; memcpy(&v, wr + 4 * (size_t)c, 4); return v;
 }
 

@@ -31,7 +31,7 @@ DV_AVX2 DV_INLINE void row_q4_K(const uint8_t *wr, int nb, const dv_xq256 *x, co
     for (int t = 0; t < NT; t++) { acc[t] = _mm256_setzero_ps(); accm[t] = 0; }
     for (int b = 0; b < nb; b++) {
         const uint8_t *blk = wr + (size_t)b * 144;
-        const float d = _cvtsh_ss(dv_u16(blk)), dmin = _cvtsh_ss(dv_u16(blk + 2));
+        const float d = dv_h2f(blk), dmin = dv_h2f(blk + 2);
         uint8_t s[8], m[8];
         q4k_scales(blk + 4, s, m);
         const uint8_t *qs = blk + 16;
@@ -70,7 +70,7 @@ DV_AVX2 DV_INLINE void row_q6_K(const uint8_t *wr, int nb, const dv_xq256 *x, co
     for (int b = 0; b < nb; b++) {
         const uint8_t *blk = wr + (size_t)b * 210;
         const int8_t *sc = (const int8_t *)(blk + 192);
-        const float d = _cvtsh_ss(dv_u16(blk + 208));
+        const float d = dv_h2f(blk + 208);
         const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
         __m256i sumi[4];
         for (int t = 0; t < NT; t++) {

@@ -26,48 +26,60 @@ DV_INLINE __m256i FN(bit5)(uint32_t qh) {
     return _mm256_and_si256(set, _mm256_set1_epi8(0x10));
 }
 
-// One block for NT tokens: u = unsigned weight bytes, for Q8_0 sign-adjusted per token.
+// One row for NT tokens. PREP unpacks block `blk` (weights only); UPDATE adds one token's dot
+// into acc (vector) and accs (scalar). Blocks go in pairs into two accumulator sets (named
+// variables, so they stay in registers) to hide the FMA latency.
 #define Q32_ROW(NAME, BYTES, PREP, UPDATE)                                                         \
 DV_INLINE void FN(NAME)(const uint8_t *wr, int nb, const dv_xq32 *x, const int NT, float *out) {  \
-    __m256 acc[4][2]; float accs[4][2];                                                            \
-    for (int t = 0; t < NT; t++) { acc[t][0] = acc[t][1] = _mm256_setzero_ps(); accs[t][0] = accs[t][1] = 0; } \
-    for (int b = 0; b < nb; b++) {                                                                 \
-        const uint8_t *blk = wr + (size_t)b * BYTES;                                               \
-        const int k = b & 1;                                                                       \
-        PREP                                                                                       \
+    __m256 a0[4], a1[4]; float s0[4], s1[4];                                                       \
+    for (int t = 0; t < NT; t++) { a0[t] = a1[t] = _mm256_setzero_ps(); s0[t] = s1[t] = 0; }       \
+    int b = 0;                                                                                     \
+    for (; b + 2 <= nb; b += 2) {                                                                  \
+        { const uint8_t *blk = wr + (size_t)b * BYTES; PREP                                        \
+          for (int t = 0; t < NT; t++) {                                                           \
+            const dv_xq32 *xb = x + (size_t)t * nb + b;                                            \
+            const __m256i xq = _mm256_loadu_si256((const __m256i *)xb->q);                         \
+            __m256 acc = a0[t]; float accs = s0[t]; UPDATE a0[t] = acc; s0[t] = accs; } }          \
+        { const uint8_t *blk = wr + (size_t)(b + 1) * BYTES; PREP                                  \
+          for (int t = 0; t < NT; t++) {                                                           \
+            const dv_xq32 *xb = x + (size_t)t * nb + b + 1;                                        \
+            const __m256i xq = _mm256_loadu_si256((const __m256i *)xb->q);                         \
+            __m256 acc = a1[t]; float accs = s1[t]; UPDATE a1[t] = acc; s1[t] = accs; } }          \
+    }                                                                                              \
+    if (b < nb) {                                                                                  \
+        const uint8_t *blk = wr + (size_t)b * BYTES; PREP                                          \
         for (int t = 0; t < NT; t++) {                                                             \
             const dv_xq32 *xb = x + (size_t)t * nb + b;                                            \
             const __m256i xq = _mm256_loadu_si256((const __m256i *)xb->q);                         \
-            UPDATE                                                                                 \
-        }                                                                                          \
+            __m256 acc = a0[t]; float accs = s0[t]; UPDATE a0[t] = acc; s0[t] = accs; }            \
     }                                                                                              \
-    for (int t = 0; t < NT; t++) out[t] = FN(hsum)(_mm256_add_ps(acc[t][0], acc[t][1])) + accs[t][0] + accs[t][1]; \
+    for (int t = 0; t < NT; t++) out[t] = FN(hsum)(_mm256_add_ps(a0[t], a1[t])) + s0[t] + s1[t];   \
 }
 
 // Q8_0: Σ w·x = Σ |w|·(x·sign w); dot = dw·dx·Σ.
 Q32_ROW(row_q8_0, 34,
-    const float dw = _cvtsh_ss(dv_u16(blk));
+    const float dw = dv_h2f(blk);
     const __m256i w = _mm256_loadu_si256((const __m256i *)(blk + 2));
     const __m256i u = _mm256_sign_epi8(w, w);,
     const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, _mm256_sign_epi8(xq, w));
-    acc[t][k] = _mm256_fmadd_ps(_mm256_set1_ps(dw * xb->d), _mm256_cvtepi32_ps(p), acc[t][k]);)
+    acc = _mm256_fmadd_ps(_mm256_set1_ps(dw * xb->d), _mm256_cvtepi32_ps(p), acc);)
 
 // Q4_1: value = dw·q + mw, q in 0..15; dot = dw·dx·Σq·xq + mw·s.
 Q32_ROW(row_q4_1, 20,
-    const float dw = _cvtsh_ss(dv_u16(blk));
-    const float mw = _cvtsh_ss(dv_u16(blk + 2));
+    const float dw = dv_h2f(blk);
+    const float mw = dv_h2f(blk + 2);
     const __m256i u = FN(nibbles)(blk + 4);,
     const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, xq);
-    acc[t][k] = _mm256_fmadd_ps(_mm256_set1_ps(dw * xb->d), _mm256_cvtepi32_ps(p), acc[t][k]);
-    accs[t][k] += mw * xb->s;)
+    acc = _mm256_fmadd_ps(_mm256_set1_ps(dw * xb->d), _mm256_cvtepi32_ps(p), acc);
+    accs += mw * xb->s;)
 
 // Q5_0: value = dw·(q5 − 16), q5 in 0..31; dot = dw·dx·Σq5·xq − 16·dw·s.
 Q32_ROW(row_q5_0, 22,
-    const float dw = _cvtsh_ss(dv_u16(blk));
+    const float dw = dv_h2f(blk);
     const __m256i u = _mm256_or_si256(FN(nibbles)(blk + 6), FN(bit5)(dv_u32(blk + 2)));,
     const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, xq);
-    acc[t][k] = _mm256_fmadd_ps(_mm256_set1_ps(dw * xb->d), _mm256_cvtepi32_ps(p), acc[t][k]);
-    accs[t][k] -= 16.0f * dw * xb->s;)
+    acc = _mm256_fmadd_ps(_mm256_set1_ps(dw * xb->d), _mm256_cvtepi32_ps(p), acc);
+    accs -= 16.0f * dw * xb->s;)
 
 // Row-range driver: tokens in chunks of 4, then the 1...3 left.
 #define Q32_MM(NAME, ROW)                                                                          \
