@@ -59,26 +59,29 @@ DV_INLINE void FN(NAME)(const uint8_t *wr, int nb, const dv_xq32 *x, const int N
 // Q8_0: Σ w·x = Σ |w|·(x·sign w); dot = dw·dx·Σ.
 Q32_ROW(row_q8_0, 34,
     const float dw = dv_h2f(blk);
+    const __m256 dwv = _mm256_set1_ps(dw);
     const __m256i w = _mm256_loadu_si256((const __m256i *)(blk + 2));
     const __m256i u = _mm256_sign_epi8(w, w);,
     const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, _mm256_sign_epi8(xq, w));
-    acc = _mm256_fmadd_ps(_mm256_set1_ps(dw * xb->d), _mm256_cvtepi32_ps(p), acc);)
+    acc = _mm256_fmadd_ps(_mm256_mul_ps(dwv, _mm256_broadcast_ss(&xb->d)), _mm256_cvtepi32_ps(p), acc);)
 
 // Q4_1: value = dw·q + mw, q in 0..15; dot = dw·dx·Σq·xq + mw·s.
 Q32_ROW(row_q4_1, 20,
     const float dw = dv_h2f(blk);
+    const __m256 dwv = _mm256_set1_ps(dw);
     const float mw = dv_h2f(blk + 2);
     const __m256i u = FN(nibbles)(blk + 4);,
     const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, xq);
-    acc = _mm256_fmadd_ps(_mm256_set1_ps(dw * xb->d), _mm256_cvtepi32_ps(p), acc);
+    acc = _mm256_fmadd_ps(_mm256_mul_ps(dwv, _mm256_broadcast_ss(&xb->d)), _mm256_cvtepi32_ps(p), acc);
     accs += mw * xb->s;)
 
 // Q5_0: value = dw·(q5 − 16), q5 in 0..31; dot = dw·dx·Σq5·xq − 16·dw·s.
 Q32_ROW(row_q5_0, 22,
     const float dw = dv_h2f(blk);
+    const __m256 dwv = _mm256_set1_ps(dw);
     const __m256i u = _mm256_or_si256(FN(nibbles)(blk + 6), FN(bit5)(dv_u32(blk + 2)));,
     const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, xq);
-    acc = _mm256_fmadd_ps(_mm256_set1_ps(dw * xb->d), _mm256_cvtepi32_ps(p), acc);
+    acc = _mm256_fmadd_ps(_mm256_mul_ps(dwv, _mm256_broadcast_ss(&xb->d)), _mm256_cvtepi32_ps(p), acc);
     accs -= 16.0f * dw * xb->s;)
 
 // Row-range driver: tokens in chunks of 4, then the 1...3 left.

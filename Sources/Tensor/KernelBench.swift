@@ -71,3 +71,17 @@ public enum KernelBench {
         results.keys.sorted().map { String(format: "%-36@ %10.2f", $0 as NSString, results[$0] ?? 0) }.joined(separator: "\n")
     }
 }
+
+extension KernelBench {
+    /// µs per job of `chunks` empty chunks: the shared pool vs DispatchQueue.concurrentPerform.
+    public static func poolOverhead(chunks: Int = 8, jobs: Int = 20_000) -> [String: Double] {
+        let pool = WorkerPool.shared
+        var t0 = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<jobs { pool.run(chunks: chunks) { _, _ in } }
+        let poolNs = Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(jobs)
+        t0 = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<jobs { DispatchQueue.concurrentPerform(iterations: chunks) { _ in } }
+        let gcdNs = Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(jobs)
+        return ["pool us": poolNs / 1000, "concurrentPerform us": gcdNs / 1000]
+    }
+}

@@ -41,7 +41,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// Spin iterations (each a `pause`) before an idle worker blocks.
     private let spinLimit: Int
 
-    public init(extraThreads: Int, spinLimit: Int = 20_000) {
+    public init(extraThreads: Int, spinLimit: Int = 5_000) {
         self.workers = (0..<extraThreads).map { _ in Worker() }
         self.spinLimit = spinLimit
         for (i, w) in workers.enumerated() {
@@ -80,7 +80,13 @@ public final class WorkerPool: @unchecked Sendable {
             w.wake.signal()
         }
         drain(thread: 0)
-        while doneChunks.load(ordering: .sequentiallyConsistent) < chunks { dv_pause() }
+        var spins = 0
+        while doneChunks.load(ordering: .sequentiallyConsistent) < chunks {
+            // A worker may have been preempted mid-chunk (other processes on the cores): after a
+            // short spin, yield the core so it can finish.
+            spins += 1
+            if spins < 2000 { dv_pause() } else { sched_yield() }
+        }
         open.store(false, ordering: .sequentiallyConsistent)
         while busy.load(ordering: .sequentiallyConsistent) != 0 { dv_pause() }
         body = nil

@@ -13,6 +13,7 @@ import Tensor
     @Test(.enabled(if: enabled)) func matvec() {
         let n = Int(Self.env["DIVVY_BENCH_N"] ?? "1") ?? 1
         MatmulTuning.parallel = Self.env["DIVVY_BENCH_SERIAL"] != "1"
+        if let m = Self.env["DIVVY_BENCH_SGEMM_MIN"], let v = Int(m) { MatmulTuning.sgemmMinTokens = v }
         if let l = Self.env["DIVVY_BENCH_LEVEL"], let level = Int32(l) { dv_set_level(level) }
         var cases = KernelBench.defaultCases(n: n)
         if let t = Self.env["DIVVY_BENCH_TYPES"] {
@@ -27,5 +28,11 @@ import Tensor
 extension KernelBenchTests {
     @Test(.enabled(if: enabled)) func swiftSIMDVersusC() {
         print(KernelBench.report(KernelBench.swiftSIMDComparison()))
+    }
+}
+
+extension KernelBenchTests {
+    @Test(.enabled(if: enabled)) func poolOverhead() {
+        print(KernelBench.report(KernelBench.poolOverhead()))
     }
 }
