@@ -9,7 +9,7 @@ let openBLASSingleThreaded: Bool = {
 
 /// Rows per dequantized fp32 weight tile: about `tileBytes` of floats, a multiple of 16 rows,
 /// and at least 2 tiles per thread when the matrix allows.
-func sgemmTileRows(rows: Int, cols: Int, threads: Int, tileBytes: Int = 1 << 20) -> Int {
+func sgemmTileRows(rows: Int, cols: Int, threads: Int, tileBytes: Int = 4 << 20) -> Int {
     let bySize = max(16, tileBytes / (cols * 4) / 16 * 16)
     return min(bySize, chunkRows(rows, threads: threads, perThread: 2))
 }

@@ -16,6 +16,15 @@ import Tensor
         if let m = Self.env["DIVVY_BENCH_SGEMM_MIN"], let v = Int(m) { MatmulTuning.sgemmMinTokens = v }
         if let l = Self.env["DIVVY_BENCH_LEVEL"], let level = Int32(l) { dv_set_level(level) }
         var cases = KernelBench.defaultCases(n: n)
+        if let sh = Self.env["DIVVY_BENCH_SHAPES"] {  // e.g. "576x1536,49152x576"
+            let shapes = sh.split(separator: ",").compactMap { s -> (Int, Int)? in
+                let p = s.split(separator: "x").compactMap { Int($0) }
+                return p.count == 2 ? (p[0], p[1]) : nil
+            }
+            cases = GGMLType.allCases.filter(\.isSupported).flatMap { t in
+                shapes.filter { $0.1 % t.blockSize == 0 }.map { KernelBench.Case(type: t, rows: $0.0, cols: $0.1, n: n) }
+            }
+        }
         if let t = Self.env["DIVVY_BENCH_TYPES"] {
             let names = Set(t.split(separator: ",").map { String($0).uppercased() })
             cases = cases.filter { names.contains($0.type.description) }

@@ -112,8 +112,8 @@ import Testing
 
     @Test(arguments: quantTypes)
     func publicMatmulLargeBatchAndDequantizeAgree(_ type: GGMLType) {
-        // n = 64 takes the sgemm path; the C dequantizer must equal the Swift one exactly.
-        let cols = type.blockSize == 256 ? 256 : 64, rows = 19, n = 64
+        // n ≥ sgemmMinTokens takes the sgemm path; the C dequantizer must equal the Swift one exactly.
+        let cols = type.blockSize == 256 ? 256 : 64, rows = 19, n = MatmulTuning.sgemmMinTokens + 2
         withCase(type, rows: rows, cols: cols, n: n, seed: 11) { w, x in
             var a = [Float](repeating: 0, count: rows * cols), b = a
             a.withUnsafeMutableBufferPointer { _ = dv_dequantize_rows(type.rawValue, w.data, w.rowBytes, Int32(cols), 0, Int32(rows), $0.baseAddress!) }
