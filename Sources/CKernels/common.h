@@ -39,3 +39,10 @@ __attribute__((target("f16c"))) DV_INLINE float dv_h2f(const uint8_t *p) {
     __asm__("vmovd %1, %0" : "=x"(v) : "r"((uint32_t)dv_u16(p)));
     return _mm_cvtss_f32(_mm_cvtph_ps(v));
 }
+
+/// Two adjacent fp16 at p → lanes 0 and 1 (fresh register, as dv_h2f).
+__attribute__((target("f16c"))) DV_INLINE __m128 dv_h2f2(const uint8_t *p) {
+    __m128i v;
+    __asm__("vmovd %1, %0" : "=x"(v) : "r"(dv_u32(p)));
+    return _mm_cvtph_ps(v);
+}

@@ -15,11 +15,13 @@
 
 #define DV_VARIANT vnni
 #define DOT_U8S8(acc, u, s) _mm256_dpbusd_epi32(acc, u, s)
-#pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512vnni"))), apply_to = function)
+#define DV_BIT5_MASKED 1
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni"))), apply_to = function)
 #include "q32_impl.h"
 #pragma clang attribute pop
 #undef DV_VARIANT
 #undef DOT_U8S8
+#undef DV_BIT5_MASKED
 
 #define DISPATCH(NAME)                                                                              \
 void dv_##NAME(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq32 *x, int nt,  \

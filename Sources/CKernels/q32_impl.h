@@ -19,6 +19,9 @@ DV_INLINE __m256i FN(nibbles)(const uint8_t *qs) {
 
 /// 0x10 in byte j where bit j of qh is set, else 0.
 DV_INLINE __m256i FN(bit5)(uint32_t qh) {
+#ifdef DV_BIT5_MASKED
+    return _mm256_maskz_mov_epi8((__mmask32)qh, _mm256_set1_epi8(0x10));
+#endif
     const __m256i shuf = _mm256_setr_epi64x(0, 0x0101010101010101LL, 0x0202020202020202LL, 0x0303030303030303LL);
     const __m256i sel = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
     __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32((int)qh), shuf);
@@ -67,9 +70,9 @@ Q32_ROW(row_q8_0, 34,
 
 // Q4_1: value = dw·q + mw, q in 0..15; dot = dw·dx·Σq·xq + mw·s.
 Q32_ROW(row_q4_1, 20,
-    const float dw = dv_h2f(blk);
-    const __m256 dwv = _mm256_set1_ps(dw);
-    const float mw = dv_h2f(blk + 2);
+    const __m128 dm = dv_h2f2(blk);
+    const __m256 dwv = _mm256_broadcastss_ps(dm);
+    const float mw = _mm_cvtss_f32(_mm_movehdup_ps(dm));
     const __m256i u = FN(nibbles)(blk + 4);,
     const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, xq);
     acc = _mm256_fmadd_ps(_mm256_mul_ps(dwv, _mm256_broadcast_ss(&xb->d)), _mm256_cvtepi32_ps(p), acc);

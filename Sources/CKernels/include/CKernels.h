@@ -11,7 +11,7 @@ typedef struct { float d; float s; int8_t q[32]; } dv_xq32;
 typedef struct { float d; int16_t bsums[16]; int8_t q[256]; } dv_xq256;
 
 /// Instruction level detected on this CPU: 0 none usable (use Swift), 1 AVX2+FMA+F16C,
-/// 2 AVX2 plus AVX-512 VNNI/VL (256-bit vpdpbusd).
+/// 2 AVX2 plus AVX-512 F/VL/BW/VNNI (256-bit vpdpbusd, byte masks).
 int dv_cpu_level(void);
 /// The level the kernels use: the detected one unless lowered by dv_set_level (tests, benchmarks).
 int dv_level(void);
