@@ -27,7 +27,7 @@ public func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, n: Int, _ y: Un
     }
     if kernelLevel == 0 { return matmulQuantizedReference(w, x, n: n, y) }
     let pool = MatmulTuning.parallel ? WorkerPool.shared : WorkerPool.serial
-    if n >= MatmulTuning.sgemmMinTokens && w.type != .f32 {
+    if n >= MatmulTuning.sgemmMinTokens {
         return matmulSgemm(w, x, n: n, y, pool: pool)
     }
     matmulInteger(w, x, n: n, y, pool: pool)

@@ -23,15 +23,16 @@ func matmulSgemm(_ w: WeightMatrix, _ x: UnsafePointer<Float>, n: Int, _ y: Unsa
     let chunks = (rows + tile - 1) / tile
     let threads = pool.threadCount
     // buffers: [threads, tile, cols]
-    let buffers = UnsafeMutablePointer<Float>.allocate(capacity: threads * tile * cols)
+    let buffers = UnsafeMutablePointer<Float>.allocate(capacity: type == .f32 ? 1 : threads * tile * cols)
     defer { buffers.deallocate() }
     pool.run(chunks: chunks) { c, thread in
         let r0 = c * tile, r1 = min(rows, r0 + tile)
-        let wt = buffers + thread * tile * cols  // wt: [r1 - r0, cols]
+        // wt: [r1 - r0, cols] fp32 (F32 weights are used in place)
+        var wt = UnsafePointer(buffers + thread * tile * cols)
         if type == .f32 {
-            wt.update(from: (data + r0 * rowBytes).assumingMemoryBound(to: Float.self), count: (r1 - r0) * cols)
-        } else if dv_dequantize_rows(type.rawValue, data, rowBytes, Int32(cols), Int32(r0), Int32(r1), wt) == 0 {
-            for r in r0..<r1 { dequantizeRow(type, data + r * rowBytes, wt + (r - r0) * cols, count: cols) }
+            wt = (data + r0 * rowBytes).assumingMemoryBound(to: Float.self)
+        } else if dv_dequantize_rows(type.rawValue, data, rowBytes, Int32(cols), Int32(r0), Int32(r1), buffers + thread * tile * cols) == 0 {
+            for r in r0..<r1 { dequantizeRow(type, data + r * rowBytes, buffers + thread * tile * cols + (r - r0) * cols, count: cols) }
         }
         // y[:, r0..<r1]: [n, r1 - r0] = x: [n, cols] · wtᵀ
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(r1 - r0), Int32(cols),

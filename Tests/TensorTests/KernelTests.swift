@@ -9,7 +9,7 @@ import Testing
 ///   summation order differs, so |Δ| ≤ 1e-5·Σ|w·x| + 1e-6.
 /// - int8 path vs fp32 `matmulReference`: each activation is off by at most half a quantization
 ///   step, amax_block/254, so |Δ| ≤ Σ|w_i|·amax_block(i)/254, plus the fp32 term above.
-@Suite struct KernelTests {
+@Suite(.serialized) struct KernelTests {  // serialized: one test forces the kernel level
     static let quantTypes: [GGMLType] = [.q4_1, .q5_0, .q8_0, .q4_K, .q6_K]
 
     /// Runs `body` with a random matrix of `type` and random activations x: [n, cols].
