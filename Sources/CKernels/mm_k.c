@@ -15,13 +15,13 @@ DV_AVX2 DV_INLINE int hsum_epi32_128(__m128i s) {
     return _mm_cvtsi128_si32(s);
 }
 
-/// Q4_K's 8 six-bit scales and mins from the 12 packed bytes q (sub-blocks 4..7 split their bits).
-DV_INLINE void q4k_scales(const uint8_t *q, uint8_t *s, uint8_t *m) {
-    for (int j = 0; j < 4; j++) { s[j] = q[j] & 63; m[j] = q[j + 4] & 63; }
-    for (int j = 4; j < 8; j++) {
-        s[j] = (q[j + 4] & 15) | ((q[j - 4] >> 6) << 4);
-        m[j] = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-    }
+/// Q4_K's 8 six-bit scales (bytes of *S) and mins (*M) from the 12 packed bytes q, word-parallel:
+/// j < 4: s = q[j] & 63, m = q[j+4] & 63; j ≥ 4: low 4 bits from q[j+4]'s nibbles, top 2 bits
+/// from the top bits of q[j-4] (scale) / q[j] (min).
+DV_INLINE void q4k_scales(const uint8_t *q, uint64_t *S, uint64_t *M) {
+    const uint32_t u0 = dv_u32(q), u1 = dv_u32(q + 4), u2 = dv_u32(q + 8);
+    *S = (uint64_t)(u0 & 0x3f3f3f3fu) | (uint64_t)((u2 & 0x0f0f0f0fu) | ((u0 >> 2) & 0x30303030u)) << 32;
+    *M = (uint64_t)(u1 & 0x3f3f3f3fu) | (uint64_t)(((u2 >> 4) & 0x0f0f0f0fu) | ((u1 >> 2) & 0x30303030u)) << 32;
 }
 
 // Q4_K: value = d·s_j·q − dmin·m_j; dot = d·dx·Σ_j s_j Σ q·xq − dmin·dx·Σ_j m_j·(bsum_2j + bsum_2j+1).
@@ -32,10 +32,11 @@ DV_AVX2 DV_INLINE void row_q4_K(const uint8_t *wr, int nb, const dv_xq256 *x, co
     for (int b = 0; b < nb; b++) {
         const uint8_t *blk = wr + (size_t)b * 144;
         const float d = dv_h2f(blk), dmin = dv_h2f(blk + 2);
-        uint8_t s[8], m[8];
-        q4k_scales(blk + 4, s, m);
+        uint64_t S, M;
+        q4k_scales(blk + 4, &S, &M);
         const uint8_t *qs = blk + 16;
-        const __m128i mins = _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)m));
+        const __m128i mins = _mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)M));
+        const __m256i sv = _mm256_set1_epi64x((long long)S);
         __m256i sumi[4];
         for (int t = 0; t < NT; t++) {
             const dv_xq256 *xb = x + (size_t)t * nb + b;
@@ -48,7 +49,9 @@ DV_AVX2 DV_INLINE void row_q4_K(const uint8_t *wr, int nb, const dv_xq256 *x, co
             const __m256i raw = _mm256_loadu_si256((const __m256i *)(qs + 32 * p));
             const __m256i lo = _mm256_and_si256(raw, m4);
             const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4);
-            const __m256i s0 = _mm256_set1_epi16(s[2 * p]), s1 = _mm256_set1_epi16(s[2 * p + 1]);
+            // int16 lanes = scale 2p / 2p+1: shuffle byte j into each lane's low byte, zero (0x80) the high.
+            const __m256i s0 = _mm256_shuffle_epi8(sv, _mm256_set1_epi16((short)(0x8000 | (2 * p))));
+            const __m256i s1 = _mm256_shuffle_epi8(sv, _mm256_set1_epi16((short)(0x8000 | (2 * p + 1))));
             for (int t = 0; t < NT; t++) {
                 const int8_t *xq = x[(size_t)t * nb + b].q + 64 * p;
                 __m256i p0 = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *)xq));
@@ -71,7 +74,9 @@ DV_AVX2 DV_INLINE void row_q6_K(const uint8_t *wr, int nb, const dv_xq256 *x, co
         const uint8_t *blk = wr + (size_t)b * 210;
         const int8_t *sc = (const int8_t *)(blk + 192);
         const float d = dv_h2f(blk + 208);
-        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        const __m128i scb = _mm_loadu_si128((const __m128i *)sc);
+        const __m256i sc16 = _mm256_cvtepi8_epi16(scb);
+#define SCALES(i) _mm256_cvtepi8_epi16(_mm_shuffle_epi8(scb, _mm_set_epi64x(0x0101010101010101LL * ((i) + 1), 0x0101010101010101LL * (i))))
         __m256i sumi[4];
         for (int t = 0; t < NT; t++) {
             const __m256i bs = _mm256_loadu_si256((const __m256i *)x[(size_t)t * nb + b].bsums);
@@ -85,11 +90,8 @@ DV_AVX2 DV_INLINE void row_q6_K(const uint8_t *wr, int nb, const dv_xq256 *x, co
             const __m256i v1 = _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30));
             const __m256i v2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m30));
             const __m256i v3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));
-            const int8_t *s = sc + 8 * h;
-            const __m256i s0 = _mm256_set_m128i(_mm_set1_epi16(s[1]), _mm_set1_epi16(s[0]));
-            const __m256i s1 = _mm256_set_m128i(_mm_set1_epi16(s[3]), _mm_set1_epi16(s[2]));
-            const __m256i s2 = _mm256_set_m128i(_mm_set1_epi16(s[5]), _mm_set1_epi16(s[4]));
-            const __m256i s3 = _mm256_set_m128i(_mm_set1_epi16(s[7]), _mm_set1_epi16(s[6]));
+            // Scale vector k: int16 lanes 0..7 = sc[8h+2k], lanes 8..15 = sc[8h+2k+1] (byte shuffle + sign extend).
+            const __m256i s0 = SCALES(8 * h + 0), s1 = SCALES(8 * h + 2), s2 = SCALES(8 * h + 4), s3 = SCALES(8 * h + 6);
             for (int t = 0; t < NT; t++) {
                 const int8_t *xq = x[(size_t)t * nb + b].q + 128 * h;
                 __m256i a = _mm256_madd_epi16(_mm256_maddubs_epi16(v0, _mm256_loadu_si256((const __m256i *)xq)), s0);
@@ -103,6 +105,7 @@ DV_AVX2 DV_INLINE void row_q6_K(const uint8_t *wr, int nb, const dv_xq256 *x, co
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * x[(size_t)t * nb + b].d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
     }
     for (int t = 0; t < NT; t++) out[t] = hsum_ps(acc[t]);
+#undef SCALES
 }
 
 #define K_MM(NAME, ROW)                                                                            \
