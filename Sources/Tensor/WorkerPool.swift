@@ -38,6 +38,11 @@ public final class WorkerPool: @unchecked Sendable {
     private let doneChunks = Atomic<Int>(0)
     private nonisolated(unsafe) var body: ((Int, Int) -> Void)?
     private nonisolated(unsafe) var chunkCount = 0
+    /// Contention fallback (touched only under `submitLock`): jobs where the caller had to wait
+    /// long for a worker (preempted by another process mid-chunk) count as strikes; 3 strikes in
+    /// a row run the next 256 jobs on the caller alone.
+    private nonisolated(unsafe) var strikes = 0
+    private nonisolated(unsafe) var serialJobsLeft = 0
     /// Spin iterations (each a `pause`) before an idle worker blocks.
     private let spinLimit: Int
 
@@ -61,7 +66,12 @@ public final class WorkerPool: @unchecked Sendable {
             return
         }
         let ran: Bool? = submitLock.withLockIfAvailable { _ in
-            withoutActuallyEscaping(body) { esc in runLocked(chunks: chunks, esc) }
+            if serialJobsLeft > 0 {
+                serialJobsLeft -= 1
+                for c in 0..<chunks { body(c, 0) }
+            } else {
+                withoutActuallyEscaping(body) { esc in runLocked(chunks: chunks, esc) }
+            }
             return true
         }
         if ran == nil {
@@ -86,6 +96,12 @@ public final class WorkerPool: @unchecked Sendable {
             // short spin, yield the core so it can finish.
             spins += 1
             if spins < 2000 { dv_pause() } else { sched_yield() }
+        }
+        if spins >= 2000 {
+            strikes += 1
+            if strikes >= 3 { strikes = 0; serialJobsLeft = 256 }
+        } else {
+            strikes = 0
         }
         open.store(false, ordering: .sequentiallyConsistent)
         while busy.load(ordering: .sequentiallyConsistent) != 0 { dv_pause() }
