@@ -89,7 +89,9 @@ public final class WorkerPool: @unchecked Sendable {
         for w in workers where w.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
             w.wake.signal()
         }
-        drain(thread: 0)
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let mine = drain(thread: 0)
+        let t1 = DispatchTime.now().uptimeNanoseconds
         var spins = 0
         while doneChunks.load(ordering: .sequentiallyConsistent) < chunks {
             // A worker may have been preempted mid-chunk (other processes on the cores): after a
@@ -97,9 +99,16 @@ public final class WorkerPool: @unchecked Sendable {
             spins += 1
             if spins < 2000 { dv_pause() } else { sched_yield() }
         }
-        if spins >= 2000 {
-            strikes += 1
-            if strikes >= 3 { strikes = 0; serialJobsLeft = 256 }
+        // Waiting for the last chunk should take at most about one chunk's time; far longer means
+        // a preempted worker.
+        if spins >= 2000 && mine > 0 {
+            let waited = DispatchTime.now().uptimeNanoseconds - t1, perChunk = (t1 - t0) / UInt64(mine)
+            if waited > 3 * perChunk + 20_000 {
+                strikes += 1
+                if strikes >= 3 { strikes = 0; serialJobsLeft = 256 }
+            } else {
+                strikes = 0
+            }
         } else {
             strikes = 0
         }
@@ -109,14 +118,17 @@ public final class WorkerPool: @unchecked Sendable {
         chunkCount = 0
     }
 
-    /// Claims and runs chunks of the open job until none are left.
-    private func drain(thread: Int) {
-        guard let body else { return }
+    /// Claims and runs chunks of the open job until none are left; returns how many it ran.
+    @discardableResult
+    private func drain(thread: Int) -> Int {
+        guard let body else { return 0 }
         let n = chunkCount
+        var ran = 0
         while true {
             let c = nextChunk.add(1, ordering: .sequentiallyConsistent).oldValue
-            if c >= n { return }
+            if c >= n { return ran }
             body(c, thread)
+            ran += 1
             doneChunks.add(1, ordering: .sequentiallyConsistent)
         }
     }
