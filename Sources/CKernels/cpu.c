@@ -1,0 +1,34 @@
+// CPU feature detection and the kernel level switch.
+#include "common.h"
+
+int dv_level_ = -1;
+
+int dv_cpu_level(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")))
+        return 0;
+    if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512f") &&
+        __builtin_cpu_supports("avx512bw"))
+        return 2;
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+int dv_level(void) {
+    if (dv_level_ < 0) dv_level_ = dv_cpu_level();
+    return dv_level_;
+}
+
+void dv_set_level(int level) {
+    int detected = dv_cpu_level();
+    dv_level_ = level < 0 ? 0 : (level > detected ? detected : level);
+}
+
+void dv_pause(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+}

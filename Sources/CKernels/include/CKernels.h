@@ -1,0 +1,43 @@
+// Intrinsics kernels for Divvy's matrix products (x86-64 AVX2, optional AVX-512 VNNI).
+// Every kernel has a naive Swift twin in Sources/Tensor and a test against it.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+/// 32 activations quantized to int8: x ≈ d·q, s = d·Σq (40 bytes).
+typedef struct { float d; float s; int8_t q[32]; } dv_xq32;
+
+/// 256 activations quantized to int8: x ≈ d·q, bsums[g] = Σ q[16g..<16g+16] (292 bytes).
+typedef struct { float d; int16_t bsums[16]; int8_t q[256]; } dv_xq256;
+
+/// Instruction level detected on this CPU: 0 none usable (use Swift), 1 AVX2+FMA+F16C,
+/// 2 AVX2 plus AVX-512 F/VL/BW/VNNI (256-bit vpdpbusd, byte masks).
+int dv_cpu_level(void);
+/// The level the kernels use: the detected one unless lowered by dv_set_level (tests, benchmarks).
+int dv_level(void);
+/// Sets the level used (clamped to the detected one).
+void dv_set_level(int level);
+
+/// A spin-wait hint (x86 `pause`).
+void dv_pause(void);
+
+/// Quantizes nblocks·32 floats x into nblocks blocks (requires level ≥ 1).
+void dv_quantize_32(const float *x, dv_xq32 *out, int nblocks);
+/// Quantizes nblocks·256 floats x into nblocks blocks (requires level ≥ 1).
+void dv_quantize_256(const float *x, dv_xq256 *out, int nblocks);
+
+// Matrix kernels: for rows r in [r0, r1) and tokens t in [0, nt):
+//   y[t·ldy + r] = Σ_c W[r, c] · x_t[c]
+// w points at row 0, each row row_bytes long with nb blocks; token t's activations start at
+// x + t·nb (quantized kernels) or x + t·cols (float kernels). Require level ≥ 1.
+void dv_mm_q4_1(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq32 *x, int nt, float *y, size_t ldy);
+void dv_mm_q5_0(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq32 *x, int nt, float *y, size_t ldy);
+void dv_mm_q8_0(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq32 *x, int nt, float *y, size_t ldy);
+void dv_mm_q4_K(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt, float *y, size_t ldy);
+void dv_mm_q6_K(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt, float *y, size_t ldy);
+void dv_mm_f32(const void *w, size_t row_bytes, int cols, int r0, int r1, const float *x, int nt, float *y, size_t ldy);
+void dv_mm_f16(const void *w, size_t row_bytes, int cols, int r0, int r1, const float *x, int nt, float *y, size_t ldy);
+
+/// Dequantizes rows [r0, r1) of a Q4_1/Q5_0/Q8_0/Q4_K/Q6_K/F16 matrix (ggml type number `type`)
+/// into dst (row-major, cols floats per row). Returns 0 if the type is not handled here.
+int dv_dequantize_rows(uint32_t type, const void *w, size_t row_bytes, int cols, int r0, int r1, float *dst);

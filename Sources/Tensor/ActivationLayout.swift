@@ -1,0 +1,27 @@
+import CKernels
+
+/// Byte layouts of the int8 activation blocks shared with CKernels (`dv_xq32`, `dv_xq256`).
+enum ActivationLayout {
+    /// dv_xq32: d Float @0, s Float @4 (= d·Σq), q Int8[32] @8.
+    static let q32Bytes = 40
+    /// dv_xq256: d Float @0, bsums Int16[16] @4, q Int8[256] @36.
+    static let q256Bytes = 292
+
+    /// Activation block size the kernels of `type` use (32 or 256); 0 for float kernels.
+    static func blockSize(for type: GGMLType) -> Int {
+        switch type {
+        case .q4_1, .q5_0, .q8_0: 32
+        case .q4_K, .q6_K: 256
+        default: 0
+        }
+    }
+
+    /// Bytes of quantized activations for one token of `cols` values against `type`.
+    static func bytesPerToken(_ type: GGMLType, cols: Int) -> Int {
+        switch blockSize(for: type) {
+        case 32: cols / 32 * q32Bytes
+        case 256: cols / 256 * q256Bytes
+        default: 0
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import CKernels
+import Testing
+@testable import Tensor
+
+/// Fast kernels against their naive references on random data.
+///
+/// Tolerances:
+/// - C kernel vs Swift twin (same int8 quantization, same exact integer block sums): only fp32
+///   summation order differs, so |Δ| ≤ 1e-5·Σ|w·x| + 1e-6.
+/// - int8 path vs fp32 `matmulReference`: each activation is off by at most half a quantization
+///   step, amax_block/254, so |Δ| ≤ Σ|w_i|·amax_block(i)/254, plus the fp32 term above.
+@Suite(.serialized) struct KernelTests {  // serialized: one test forces the kernel level
+    static let quantTypes: [GGMLType] = [.q4_1, .q5_0, .q8_0, .q4_K, .q6_K]
+
+    /// Runs `body` with a random matrix of `type` and random activations x: [n, cols].
+    func withCase(_ type: GGMLType, rows: Int, cols: Int, n: Int, seed: UInt64,
+                  _ body: (WeightMatrix, UnsafePointer<Float>) -> Void) {
+        let bytes = randomWeightBytes(type, rows: rows, cols: cols, seed: seed)
+        let x = randomActivations(n * cols, seed: seed &+ 1)
+        bytes.withUnsafeBytes { raw in
+            x.withUnsafeBufferPointer { body(WeightMatrix(type: type, rows: rows, cols: cols, data: raw.baseAddress!), $0.baseAddress!) }
+        }
+    }
+
+    /// Per output [n, rows]: Σ|w·x| (fp32 scale) and Σ|w|·amax_block/254 (quantization bound).
+    func bounds(_ w: WeightMatrix, _ x: UnsafePointer<Float>, n: Int, block: Int) -> (abs: [Float], quant: [Float]) {
+        var absSum = [Float](repeating: 0, count: n * w.rows), qb = absSum
+        var row = [Float](repeating: 0, count: w.cols)
+        for r in 0..<w.rows {
+            row.withUnsafeMutableBufferPointer { w.dequantizeRow(r, into: $0.baseAddress!) }
+            for t in 0..<n {
+                let xt = x + t * w.cols
+                var a: Float = 0, q: Float = 0
+                for b in 0..<(block > 0 ? w.cols / block : 0) {
+                    var amax: Float = 0
+                    for c in b * block..<(b + 1) * block { amax = max(amax, abs(xt[c])) }
+                    for c in b * block..<(b + 1) * block { q += abs(row[c]) * amax / 254 }
+                }
+                for c in 0..<w.cols { a += abs(row[c] * xt[c]) }
+                absSum[t * w.rows + r] = a
+                qb[t * w.rows + r] = q
+            }
+        }
+        return (absSum, qb)
+    }
+
+    func run(_ f: (WeightMatrix, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> Void,
+             _ w: WeightMatrix, _ x: UnsafePointer<Float>, n: Int) -> [Float] {
+        var y = [Float](repeating: .nan, count: n * w.rows)
+        y.withUnsafeMutableBufferPointer { f(w, x, n, $0.baseAddress!) }
+        return y
+    }
+
+    @Test(arguments: quantTypes)
+    func activationQuantizersMatchTwin(_ type: GGMLType) {
+        let bs = ActivationLayout.blockSize(for: type), blocks = 3
+        let x = randomActivations(bs * blocks, seed: 7)
+        let bytes = ActivationLayout.bytesPerToken(type, cols: bs * blocks)
+        var a = [UInt8](repeating: 0, count: bytes), b = a
+        x.withUnsafeBufferPointer { xp in
+            a.withUnsafeMutableBytes { out in
+                if bs == 32 { dv_quantize_32(xp.baseAddress!, out.baseAddress!.assumingMemoryBound(to: dv_xq32.self), Int32(blocks)) }
+                else { dv_quantize_256(xp.baseAddress!, out.baseAddress!.assumingMemoryBound(to: dv_xq256.self), Int32(blocks)) }
+            }
+            b.withUnsafeMutableBytes { out in
+                if bs == 32 { quantize32Reference(xp.baseAddress!, out.baseAddress!, blocks: blocks) }
+                else { quantize256Reference(xp.baseAddress!, out.baseAddress!, blocks: blocks) }
+            }
+        }
+        #expect(a == b)  // same rounding (half to even), same exact sums: identical bytes
+    }
+
+    @Test(arguments: quantTypes, [1, 2, 3, 7, 64])
+    func intKernelsMatchTwinAndFloat(_ type: GGMLType, _ n: Int) {
+        let cols = type.blockSize == 256 ? 512 : 96, rows = 37
+        for level in Set([1, Int(dv_cpu_level())]) where dv_cpu_level() >= 1 {
+            dv_set_level(Int32(level))
+            defer { dv_set_level(99) }
+            withCase(type, rows: rows, cols: cols, n: n, seed: UInt64(n * 31 + level)) { w, x in
+                let fast = run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x, n: n)
+                let twin = run({ matmulQuantizedReference($0, $1, n: $2, $3) }, w, x, n: n)
+                let ref = run({ matmulReference($0, $1, n: $2, $3) }, w, x, n: n)
+                let (absSum, qb) = bounds(w, x, n: n, block: ActivationLayout.blockSize(for: type))
+                for i in 0..<fast.count {
+                    #expect(abs(fast[i] - twin[i]) <= 1e-5 * absSum[i] + 1e-6, "\(type) level \(level) n \(n) i \(i)")
+                    #expect(abs(fast[i] - ref[i]) <= qb[i] + 1e-5 * absSum[i] + 1e-6, "\(type) n \(n) i \(i)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [GGMLType.f32, .f16], [1, 3, 7])
+    func floatKernelsMatchReference(_ type: GGMLType, _ n: Int) {
+        withCase(type, rows: 21, cols: 75, n: n, seed: 99) { w, x in
+            let fast = run({ matmul($0, $1, n: $2, $3) }, w, x, n: n)
+            let ref = run({ matmulReference($0, $1, n: $2, $3) }, w, x, n: n)
+            let (absSum, _) = bounds(w, x, n: n, block: 0)
+            for i in 0..<fast.count { #expect(abs(fast[i] - ref[i]) <= 1e-5 * absSum[i] + 1e-6) }
+        }
+    }
+
+    @Test(arguments: quantTypes + [.f16, .f32])
+    func sgemmPathMatchesReference(_ type: GGMLType) {
+        let cols = type.blockSize == 256 ? 512 : 128, rows = 53, n = 64
+        withCase(type, rows: rows, cols: cols, n: n, seed: 5) { w, x in
+            let fast = run({ matmulSgemm($0, $1, n: $2, $3, pool: .shared) }, w, x, n: n)
+            let ref = run({ matmulReference($0, $1, n: $2, $3) }, w, x, n: n)
+            let (absSum, _) = bounds(w, x, n: n, block: 0)
+            for i in 0..<fast.count { #expect(abs(fast[i] - ref[i]) <= 1e-5 * absSum[i] + 1e-6, "\(type) i \(i)") }
+        }
+    }
+
+    @Test(arguments: quantTypes)
+    func publicMatmulLargeBatchAndDequantizeAgree(_ type: GGMLType) {
+        // n ≥ sgemmMinTokens takes the sgemm path; the C dequantizer must equal the Swift one exactly.
+        let cols = type.blockSize == 256 ? 256 : 64, rows = 19, n = MatmulTuning.sgemmMinTokens + 2
+        withCase(type, rows: rows, cols: cols, n: n, seed: 11) { w, x in
+            var a = [Float](repeating: 0, count: rows * cols), b = a
+            a.withUnsafeMutableBufferPointer { _ = dv_dequantize_rows(type.rawValue, w.data, w.rowBytes, Int32(cols), 0, Int32(rows), $0.baseAddress!) }
+            b.withUnsafeMutableBufferPointer { p in for r in 0..<rows { w.dequantizeRow(r, into: p.baseAddress! + r * cols) } }
+            #expect(a == b)
+            let fast = run({ matmul($0, $1, n: $2, $3) }, w, x, n: n)
+            let ref = run({ matmulReference($0, $1, n: $2, $3) }, w, x, n: n)
+            let (absSum, _) = bounds(w, x, n: n, block: 0)
+            for i in 0..<fast.count { #expect(abs(fast[i] - ref[i]) <= 1e-5 * absSum[i] + 1e-6) }
+        }
+    }
+}
