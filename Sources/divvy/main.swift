@@ -1,1 +1,9 @@
-print("divvy")
+import ArgParse
+import Foundation
+
+/// The command tree; each leaf maps to the function that runs it.
+let commands: [any CLICommand.Type] = [GenerateCommand.self, ModelInfoCommand.self]
+
+let root = Command("divvy", summary: "Solve tasks by splitting them into subproblems, with local models.",
+                   subcommands: CommandTree.build(commands))
+exit(await CommandRunner.run(root: root, commands: commands, arguments: Array(CommandLine.arguments.dropFirst())))
