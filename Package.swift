@@ -25,10 +25,11 @@ let package = Package(
         .target(name: "Agent", dependencies: ["LLM", "SQLiteKit"], swiftSettings: optimizedSwift),
         .executableTarget(name: "divvy", dependencies: ["Agent", "LLM", "ArgParse"], swiftSettings: optimizedSwift),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "LLMTests", dependencies: ["LLM"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM", "Tensor"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
         .testTarget(name: "ArgParseTests", dependencies: ["ArgParse"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent"]),
+        .testTarget(name: "CLITests", dependencies: ["divvy"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,35 +1,10 @@
-import Foundation
-import LLM
-
 /// Writes small GGUF v3 files holding only metadata, for tokenizer tests with made-up vocabularies.
 enum TokenizerTestGGUF {
-    enum Value {
-        case string(String), strings([String]), int32s([Int32]), uint32(UInt32), bool(Bool)
-    }
+    typealias Value = TestGGUFWriter.Value
 
     /// A file with `metadata` and no tensors, in a fresh temporary path.
     static func write(_ metadata: [(String, Value)]) throws -> String {
-        var d = Data()
-        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
-        func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
-        func str(_ s: String) { u64(UInt64(s.utf8.count)); d.append(contentsOf: Array(s.utf8)) }
-        d.append(contentsOf: Array("GGUF".utf8))
-        u32(3)
-        u64(0)
-        u64(UInt64(metadata.count))
-        for (key, value) in metadata {
-            str(key)
-            switch value {
-            case let .string(s): u32(8); str(s)
-            case let .strings(a): u32(9); u32(8); u64(UInt64(a.count)); a.forEach(str)
-            case let .int32s(a): u32(9); u32(5); u64(UInt64(a.count)); a.forEach { u32(UInt32(bitPattern: $0)) }
-            case let .uint32(v): u32(4); u32(v)
-            case let .bool(b): u32(7); d.append(b ? 1 : 0)
-            }
-        }
-        let path = NSTemporaryDirectory() + "divvy-tokenizer-\(UUID().uuidString).gguf"
-        try d.write(to: URL(fileURLWithPath: path))
-        return path
+        try TestGGUFWriter(metadata: metadata).write()
     }
 
     /// A toy byte-level vocabulary over `tokens` (stored in the GPT-2 alphabet) and `merges`.

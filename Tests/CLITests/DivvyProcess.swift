@@ -1,0 +1,40 @@
+import Foundation
+
+/// Runs the built `divvy` executable (next to the test bundle in the build folder) and collects
+/// its exit status and output.
+struct DivvyProcess {
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static var executable: URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("divvy")
+    }
+
+    /// Runs `divvy arguments…` to completion.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Writes `bytes` to a fresh temporary file and returns its path.
+    static func temporaryFile(_ bytes: Data, suffix: String = ".gguf") throws -> String {
+        let path = NSTemporaryDirectory() + "divvy-cli-\(UUID().uuidString)\(suffix)"
+        try bytes.write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}

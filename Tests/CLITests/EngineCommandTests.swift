@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// `divvy generate` and `divvy model info` run as real processes: output, exit statuses, errors.
+struct EngineCommandTests {
+    static let testModel = "smollm2-135m"
+
+    @Test func usageErrorsExit64WithAHint() throws {
+        let missingPrompt = try DivvyProcess.run(["generate", "-m", Self.testModel])
+        #expect(missingPrompt.status == 64)
+        #expect(missingPrompt.stderr.contains("--prompt"))
+        #expect(missingPrompt.stderr.contains("divvy generate --help"))
+        let unknown = try DivvyProcess.run(["frobnicate"])
+        #expect(unknown.status == 64)
+    }
+
+    @Test func helpExitsZero() throws {
+        let help = try DivvyProcess.run(["generate", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--max-tokens"))
+    }
+
+    /// Each broken file gives exit 65 and exactly one line on stderr.
+    @Test(arguments: [
+        ("wrong magic", Data("GGML".utf8) + Data(count: 60)),
+        ("truncated", Data("GGUF".utf8) + Data([3, 0, 0, 0, 5, 0])),
+        ("empty", Data()),
+    ])
+    func badModelFileExits65(name: String, bytes: Data) throws {
+        let path = try DivvyProcess.temporaryFile(bytes)
+        let result = try DivvyProcess.run(["model", "info", path])
+        #expect(result.status == 65, "\(name)")
+        #expect(result.stderr.hasPrefix("error: "), "\(name)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(name): \(result.stderr)")
+        #expect(result.stderr.contains(path), "\(name)")
+    }
+
+    @Test func unknownModelNameSaysWhatIsKnown() throws {
+        let result = try DivvyProcess.run(["model", "info", "no-such-model"])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("smollm2-135m"))
+    }
+
+    @Test func modelNotFetchedSaysHowToFetch() throws {
+        let result = try DivvyProcess.run(["model", "info", Self.testModel], environment: ["DIVVY_MODELS": "/nonexistent"])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("scripts/fetch-models \(Self.testModel)"))
+    }
+
+    @Test func modelInfoJSON() throws {
+        let result = try DivvyProcess.run(["model", "info", Self.testModel, "--json"])
+        try #require(result.status == 0, "\(result.stderr) (fetch the test model with scripts/fetch-models --test-only)")
+        let info = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(info["architecture"] as? String == "llama")
+        #expect(info["layers"] as? Int == 30)
+        #expect(info["vocabularySize"] as? Int == 49152)
+        #expect((info["tensorTypes"] as? [String: Int])?["Q4_1"] == 210)
+    }
+
+    /// The greedy reply to the golden's first prompt starts with the golden's first tokens.
+    @Test func generateJSONIsGreedyAndTokenized() throws {
+        let result = try DivvyProcess.run(["generate", "-m", Self.testModel, "--system", "You are a helpful assistant.",
+                                           "-p", "What is 17 * 23? Answer briefly.", "--max-tokens", "6", "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+        let output = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let promptIDs = output["promptIDs"] as? [Int] ?? []
+        #expect(promptIDs.count == 33)
+        #expect(promptIDs.prefix(3) == [1, 9690, 198])
+        #expect(output["generatedIDs"] as? [Int] == [33, 39, 1672, 216, 34, 35])
+        #expect(output["stopReason"] as? String == "max_tokens")
+        #expect((output["text"] as? String)?.hasPrefix("17 * 23") == true)
+    }
+
+    @Test func promptLongerThanTheContextIsADataError() throws {
+        let long = String(repeating: "word ", count: 400)
+        let result = try DivvyProcess.run(["generate", "-m", Self.testModel, "-p", long, "--context", "64"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("context"))
+    }
+}
