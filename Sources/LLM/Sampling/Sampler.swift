@@ -18,17 +18,26 @@ public struct Sampler: Sendable {
         return best - logits.startIndex
     }
 
+    /// Indices of the `count` largest logits, largest first, in one pass (no sort of the vocabulary).
+    static func topIndices(_ logits: ArraySlice<Float>, count: Int) -> [Int] {
+        var best: [Int] = []
+        best.reserveCapacity(count + 1)
+        for i in logits.indices where best.count < count || logits[i] > logits[best[best.count - 1]] {
+            var j = best.count
+            while j > 0, logits[best[j - 1]] < logits[i] { j -= 1 }
+            best.insert(i, at: j)
+            if best.count > count { best.removeLast() }
+        }
+        return best
+    }
+
     /// Chooses the next token from one row of logits.
     public mutating func sample(_ logits: ArraySlice<Float>) -> Int32 {
         let p = parameters
         guard p.temperature > 0, p.topK != 1 else { return Int32(Self.argmax(logits)) }
         let base = logits.startIndex
-        var candidates = Array(logits.indices)
-        if p.topK > 0, p.topK < candidates.count {
-            candidates = Array(candidates.sorted { logits[$0] > logits[$1] }.prefix(p.topK))
-        } else {
-            candidates.sort { logits[$0] > logits[$1] }
-        }
+        let candidates = p.topK > 0 ? Self.topIndices(logits, count: p.topK)
+                                    : logits.indices.sorted { logits[$0] > logits[$1] }
         let maximum = logits[candidates[0]]
         var weights = candidates.map { Double(exp((logits[$0] - maximum) / p.temperature)) }
         let total = weights.reduce(0, +)
