@@ -2,7 +2,7 @@
 /// batches. Each finished task is committed to the log before `onFinished` sees it.
 public enum RunCoordinator {
     public static func run(_ items: [TaskItem], solver: TaskSolver, inFlight: Int, store: AgentStore, run: Int64,
-                           onFinished: @Sendable (TaskRecord) throws -> Void) async throws {
+                           onFinished: @Sendable (TaskRecord) -> Void) async throws {
         try await withThrowingTaskGroup(of: TaskRecord.self) { group in
             var pending = items[...]
             func startNext() {
@@ -12,7 +12,7 @@ public enum RunCoordinator {
             for _ in 0..<max(1, inFlight) { startNext() }
             while let record = try await group.next() {
                 try store.recordTask(record, run: run)
-                try onFinished(record)
+                onFinished(record)
                 startNext()
             }
         }
