@@ -25,7 +25,8 @@ public final class AgentStore: Sendable {
         database = try Self.guarded(path, timeout) { try Database(path: path, busyTimeout: timeout) }
         try guarded {
             try database.execute("PRAGMA foreign_keys = ON")
-            try AgentSchema.migrator.migrate(database)
+            let migrator = AgentSchema.migrator
+            if try database.userVersion() != migrator.migrations.count { try migrator.migrate(database) }
         }
     }
 
@@ -36,8 +37,8 @@ public final class AgentStore: Sendable {
         do {
             return try body()
         } catch let error as SQLiteError where error.code == .busy || error.code == .locked {
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
-            throw AgentError.databaseBusy(path: path, waitedSeconds: seconds)
+            let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+            throw AgentError.databaseBusy(path: path, waitedSeconds: Double(milliseconds) / 1000)
         } catch let error as SQLiteError {
             throw AgentError.database(path: path, error)
         } catch let error as MigrationError {
