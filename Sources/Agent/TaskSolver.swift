@@ -81,11 +81,11 @@ public struct TaskSolver: Sendable {
         var answers: [Int: String] = [:]
         var questions: [Int: String] = [:]
         while answers.count < plan.steps.count {
-            let ready = plan.readySteps(answered: Set(answers.keys)).compactMap { n in plan.steps.first { $0.number == n } }
+            let ready = plan.steps.filter { answers[$0.number] == nil && Self.uses(plan, $0).allSatisfy { answers[$0] != nil } }
             let solved = try await withThrowingTaskGroup(of: (SubproblemRecord, ModelCallRecord).self) { group in
                 for step in ready {
                     let question = step.resolvedQuestion(answers: answers)
-                    let known = step.references.map { (questions[$0] ?? "", answers[$0] ?? "") }
+                    let known = Self.uses(plan, step).map { (questions[$0] ?? "", answers[$0] ?? "") }
                     group.addTask {
                         let (output, call) = try await complete(solver, role: "step", step: step.number,
                                                                 SolverPrompt.step(task: item.task, question: question, known: known))
@@ -112,6 +112,12 @@ public struct TaskSolver: Sendable {
         emit(SubproblemRecord(kind: .synthesis, number: 0, question: item.task, references: plan.steps.map(\.number),
                               output: output, answer: AnswerExtractor.extract(from: output).map(AnswerExtractor.normalize)),
              item, into: &subproblems)
+    }
+
+    /// The steps whose answers `step` needs: its `#k` references; the last step, which asks what
+    /// the task asks, needs all earlier ones (small planners often leave its references out).
+    static func uses(_ plan: Plan, _ step: PlanStep) -> [Int] {
+        step.number == plan.steps.count ? Array(1..<step.number) : step.references
     }
 
     private func emit(_ sub: SubproblemRecord, _ item: TaskItem, into subproblems: inout [SubproblemRecord]) {

@@ -11,7 +11,10 @@ struct CLITests {
     }
 
     static func divvy(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        let binary = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("divvy")
+        // The test bundle sits in the build folder (.build/<triple>/debug), next to the binary.
+        let folder = Bundle.main.bundleURL.pathExtension == "xctest"
+            ? Bundle.main.bundleURL.deletingLastPathComponent() : Bundle.main.bundleURL
+        let binary = folder.appendingPathComponent("divvy")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CLIMissing(path: binary.path)
         }
