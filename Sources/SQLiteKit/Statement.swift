@@ -18,13 +18,16 @@ public final class Statement {
         self.sql = sql
         handle = try database.withLock { () throws(SQLiteError) -> OpaquePointer in
             var statement: OpaquePointer?
-            var tail: UnsafePointer<CChar>?
-            let rc = sqlite3_prepare_v2(database.handle, sql, -1, &statement, &tail)
+            // The tail points into the C string, so it is read while that string is alive.
+            let (rc, rest) = sql.withCString { text in
+                var tail: UnsafePointer<CChar>?
+                let rc = sqlite3_prepare_v2(database.handle, text, -1, &statement, &tail)
+                return (rc, tail.map { String(cString: $0) } ?? "")
+            }
             guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
             guard let statement else {
                 throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "no SQL statement to prepare", sql: sql)
             }
-            let rest = tail.map { String(cString: $0) } ?? ""
             guard rest.allSatisfy({ $0.isWhitespace || $0 == ";" }) else {
                 sqlite3_finalize(statement)
                 throw SQLiteError(extendedCode: SQLITE_MISUSE,

@@ -1,0 +1,98 @@
+import SQLiteKit
+
+/// The run database's schema migrations (documented in docs/database.md).
+enum AgentSchema {
+    static var migrator: Migrator {
+        var migrator = Migrator()
+        migrator.register("runs, tasks, plans, subproblems, model calls, cache, model identities") { db in
+            try db.execute("""
+            CREATE TABLE runs (
+                id INTEGER PRIMARY KEY,
+                command TEXT NOT NULL,
+                input TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                status TEXT NOT NULL,
+                planner_path TEXT,
+                planner_identity TEXT,
+                solver_path TEXT NOT NULL,
+                solver_identity TEXT NOT NULL,
+                no_plan INTEGER NOT NULL,
+                parallel INTEGER NOT NULL,
+                max_tokens INTEGER NOT NULL,
+                use_cache INTEGER NOT NULL,
+                seconds REAL
+            );
+            CREATE TABLE tasks (
+                id INTEGER PRIMARY KEY,
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                task_key TEXT NOT NULL,
+                line INTEGER,
+                task TEXT NOT NULL,
+                gold TEXT,
+                status TEXT NOT NULL,
+                answer TEXT,
+                correct INTEGER,
+                output TEXT,
+                error TEXT,
+                seconds REAL NOT NULL,
+                finished_at TEXT NOT NULL,
+                UNIQUE (run_id, task_key)
+            );
+            CREATE TABLE plans (
+                task_id INTEGER PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,
+                status TEXT NOT NULL,
+                reason TEXT,
+                raw_output TEXT
+            );
+            CREATE TABLE subproblems (
+                id INTEGER PRIMARY KEY,
+                task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                number INTEGER NOT NULL,
+                question TEXT NOT NULL,
+                refs TEXT NOT NULL,
+                resolved_question TEXT,
+                output TEXT,
+                answer TEXT,
+                solved_order INTEGER
+            );
+            CREATE TABLE model_calls (
+                id INTEGER PRIMARY KEY,
+                task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+                role TEXT NOT NULL,
+                step INTEGER,
+                model_identity TEXT NOT NULL,
+                cache_key TEXT NOT NULL,
+                prompt_tokens INTEGER NOT NULL,
+                completion_tokens INTEGER NOT NULL,
+                seconds REAL NOT NULL,
+                cache_hit INTEGER NOT NULL
+            );
+            CREATE TABLE cache_entries (
+                key TEXT PRIMARY KEY,
+                model_identity TEXT NOT NULL,
+                role TEXT NOT NULL,
+                prompt TEXT NOT NULL,
+                sampling TEXT NOT NULL,
+                output TEXT NOT NULL,
+                prompt_tokens INTEGER NOT NULL,
+                completion_tokens INTEGER NOT NULL,
+                stop_reason TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE TABLE model_identities (
+                path TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                mtime REAL NOT NULL,
+                identity TEXT NOT NULL,
+                PRIMARY KEY (path, size, mtime)
+            );
+            CREATE INDEX tasks_by_run ON tasks(run_id);
+            CREATE INDEX subproblems_by_task ON subproblems(task_id);
+            CREATE INDEX model_calls_by_task ON model_calls(task_id);
+            """)
+        }
+        return migrator
+    }
+}

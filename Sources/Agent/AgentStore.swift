@@ -1,0 +1,79 @@
+import Foundation
+import LLM
+import SQLiteKit
+
+/// The run database: result cache, run log and memoised model identities, in one SQLite file.
+public final class AgentStore: Sendable {
+    /// `~/.local/share/divvy/divvy.db`.
+    public static var defaultPath: String {
+        FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/divvy/divvy.db").path
+    }
+
+    public let path: String
+    let database: Database
+    private let busyTimeout: Duration
+
+    /// Opens (creating the file and its folders) and migrates the database at `path`.
+    /// - Throws: ``AgentError/databaseBusy(path:waitedSeconds:)`` when another process keeps it
+    ///   locked longer than `busyTimeout`, ``AgentError/database(path:_:)`` otherwise.
+    public init(path: String, busyTimeout: Duration = .seconds(5)) throws {
+        self.path = path
+        self.busyTimeout = busyTimeout
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let timeout = busyTimeout
+        database = try Self.guarded(path, timeout) { try Database(path: path, busyTimeout: timeout) }
+        try guarded {
+            try database.execute("PRAGMA foreign_keys = ON")
+            let migrator = AgentSchema.migrator
+            if try database.userVersion() != migrator.migrations.count { try migrator.migrate(database) }
+        }
+    }
+
+    /// Runs `body`, turning SQLite errors into ``AgentError``s that name this database.
+    func guarded<T>(_ body: () throws -> T) throws -> T { try Self.guarded(path, busyTimeout, body) }
+
+    private static func guarded<T>(_ path: String, _ timeout: Duration, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SQLiteError where error.code == .busy || error.code == .locked {
+            let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+            throw AgentError.databaseBusy(path: path, waitedSeconds: Double(milliseconds) / 1000)
+        } catch let error as SQLiteError {
+            throw AgentError.database(path: path, error)
+        } catch let error as MigrationError {
+            throw AgentError.corruptLog(error.description)
+        }
+    }
+
+    /// The identity of `file` (see ``ModelIdentity``), memoised by path, size and mtime.
+    public func modelIdentity(of file: GGUFFile) throws -> String {
+        if let known = try memoisedIdentity(path: file.path) { return known }
+        let identity = ModelIdentity.compute(file)
+        if let stamp = FileStamp(path: file.path) {
+            try guarded {
+                try database.execute("INSERT OR REPLACE INTO model_identities (path, size, mtime, identity) VALUES (?, ?, ?, ?)",
+                                     [.text(file.path), .integer(stamp.size), .real(stamp.modified), .text(identity)])
+            }
+        }
+        return identity
+    }
+
+    /// The identity of the model file at `path` now, or nil when it is missing or unreadable.
+    public func currentModelIdentity(path: String) throws -> String? {
+        if let known = try memoisedIdentity(path: path) { return known }
+        guard let file = try? GGUFFile(path: path) else { return nil }
+        return try modelIdentity(of: file)
+    }
+
+    private func memoisedIdentity(path: String) throws -> String? {
+        guard let stamp = FileStamp(path: path) else { return nil }
+        return try guarded {
+            try database.fetchAll("SELECT identity FROM model_identities WHERE path = ? AND size = ? AND mtime = ?",
+                                  [.text(path), .integer(stamp.size), .real(stamp.modified)]) { $0.string(at: 0) }
+                .first ?? nil
+        }
+    }
+
+    static func now() -> String { Date().ISO8601Format() }
+}

@@ -1,0 +1,43 @@
+import LLM
+
+/// A model file run by this process's engine, through a shared ``EngineScheduler``.
+public struct LocalBackend: ModelBackend {
+    public let model: LanguageModel
+    public let identity: String
+    public var location: String { model.file.path }
+    private let scheduler: EngineScheduler
+    private let engine: Int
+
+    init(model: LanguageModel, identity: String, scheduler: EngineScheduler, engine: Int) {
+        self.model = model
+        self.identity = identity
+        self.scheduler = scheduler
+        self.engine = engine
+    }
+
+    public func renderedPrompt(_ messages: [ChatMessage]) -> String { model.chatTemplate.render(messages) }
+
+    public func complete(_ request: CompletionRequest) async throws -> Completion {
+        let prompt = model.tokenizer.encode(renderedPrompt(request.messages))
+        return try await scheduler.generate(engine: engine, prompt: prompt, parameters: request.sampling)
+    }
+}
+
+/// Loads the planner and solver models onto one scheduler (one engine per distinct file).
+public enum LocalModels {
+    /// Backends for `paths` in order; the same path twice shares one model and engine.
+    /// Each engine's KV cache holds `parallel` sequences of `tokensPerSequence` tokens.
+    public static func load(paths: [String], store: AgentStore, parallel: Int,
+                            tokensPerSequence: Int) throws -> [LocalBackend] {
+        var distinct: [String] = []
+        for path in paths where !distinct.contains(path) { distinct.append(path) }
+        let models = try distinct.map { path throws(ModelFileError) in try LanguageModel(path: path) }
+        let identities = try models.map { try store.modelIdentity(of: $0.file) }
+        let scheduler = EngineScheduler(models: models, capacity: max(1, parallel) * tokensPerSequence,
+                                        maxSequences: parallel)
+        return paths.map { path in
+            let index = distinct.firstIndex(of: path)!
+            return LocalBackend(model: models[index], identity: identities[index], scheduler: scheduler, engine: index)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import LLM
+
+/// One chat completion to run.
+public struct CompletionRequest: Sendable {
+    public var messages: [ChatMessage]
+    public var sampling: SamplingParameters
+
+    public init(messages: [ChatMessage], sampling: SamplingParameters) {
+        self.messages = messages
+        self.sampling = sampling
+    }
+}
+
+/// What a backend returned for one request.
+public struct Completion: Sendable, Equatable {
+    public let text: String
+    public let promptTokens: Int
+    public let completionTokens: Int
+    /// Why generation ended (`end_of_turn`, `max_tokens`, …).
+    public let stopReason: String
+    /// Time from the request's start on the model to its last token.
+    public let seconds: Double
+
+    public init(text: String, promptTokens: Int, completionTokens: Int, stopReason: String, seconds: Double) {
+        self.text = text
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.stopReason = stopReason
+        self.seconds = seconds
+    }
+}
+
+/// A model that answers chat requests: the local engine, or (later) an HTTP server.
+///
+/// Concurrent ``complete(_:)`` calls are meant to be batched by the backend, so callers may
+/// issue one call per subproblem from many tasks at once.
+public protocol ModelBackend: Sendable {
+    /// The model's content identity, part of every cache key; it changes when the model does.
+    var identity: String { get }
+    /// Where the model lives (file path or URL), for the run log.
+    var location: String { get }
+    /// The exact prompt text the model sees for `messages` (what the cache key hashes).
+    func renderedPrompt(_ messages: [ChatMessage]) -> String
+    /// Runs one completion.
+    func complete(_ request: CompletionRequest) async throws -> Completion
+}

@@ -1,0 +1,116 @@
+/// How a task's plan came about.
+public struct PlanRecord: Sendable, Codable, Equatable {
+    public enum Status: String, Sendable, Codable {
+        /// Numbered subquestions were solved, then a synthesis step.
+        case planned
+        /// The planner said "no decomposition"; the task was solved directly.
+        case direct
+        /// The planner's output was unusable (`reason` says why); the task was solved directly.
+        case fallback
+        /// No planner ran (`--no-plan`).
+        case skipped
+    }
+
+    public let status: Status
+    /// The plan's subquestions, as written (with `#k` references).
+    public let steps: [String]
+    public let reason: String?
+    /// The planner's text, when it ran.
+    public let rawOutput: String?
+}
+
+/// One solved subproblem: a plan step, the synthesis, or the direct solution.
+public struct SubproblemRecord: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable { case step, synthesis, direct }
+
+    public let kind: Kind
+    /// The plan step number; 0 for synthesis and direct.
+    public let number: Int
+    /// The question with `#k` references replaced by the answers they point to.
+    public let question: String
+    public let references: [Int]
+    public let output: String
+    /// The extracted answer, when one was found.
+    public let answer: String?
+}
+
+/// One request to a model, served by the model or the cache.
+public struct ModelCallRecord: Sendable, Codable, Equatable {
+    public let role: String
+    public let step: Int?
+    public let modelIdentity: String
+    public let cacheKey: String
+    public let promptTokens: Int
+    public let completionTokens: Int
+    public let seconds: Double
+    public let cacheHit: Bool
+}
+
+/// A finished task of a run (solved, or failed with `error`).
+public struct TaskRecord: Sendable, Codable, Equatable {
+    public let key: String
+    /// Line of the task file, for batch runs.
+    public let line: Int?
+    public let task: String
+    public let gold: String?
+    public let answer: String?
+    public let correct: Bool?
+    /// The final model output (synthesis or direct solution).
+    public let output: String?
+    public let error: String?
+    public let plan: PlanRecord?
+    /// Subproblems in the order they were solved.
+    public let subproblems: [SubproblemRecord]
+    public let calls: [ModelCallRecord]
+    public let seconds: Double
+
+    /// Tokens the models processed (cache hits cost none).
+    public var promptTokens: Int { calls.filter { !$0.cacheHit }.reduce(0) { $0 + $1.promptTokens } }
+    public var completionTokens: Int { calls.filter { !$0.cacheHit }.reduce(0) { $0 + $1.completionTokens } }
+    public var cacheHits: Int { calls.filter(\.cacheHit).count }
+    public var cacheMisses: Int { calls.filter { !$0.cacheHit }.count }
+}
+
+/// The settings a run was made with.
+public struct RunSettings: Sendable, Codable, Equatable {
+    public var plannerPath: String?
+    public var plannerIdentity: String?
+    public var solverPath: String
+    public var solverIdentity: String
+    public var noPlan: Bool
+    public var parallel: Int
+    public var maxTokens: Int
+    public var useCache: Bool
+
+    public init(plannerPath: String?, plannerIdentity: String?, solverPath: String, solverIdentity: String,
+                noPlan: Bool, parallel: Int, maxTokens: Int, useCache: Bool) {
+        self.plannerPath = plannerPath
+        self.plannerIdentity = plannerIdentity
+        self.solverPath = solverPath
+        self.solverIdentity = solverIdentity
+        self.noPlan = noPlan
+        self.parallel = parallel
+        self.maxTokens = maxTokens
+        self.useCache = useCache
+    }
+}
+
+/// A run as the log holds it.
+public struct RunRecord: Sendable, Codable, Equatable {
+    public let id: Int64
+    /// `solve` or `batch`.
+    public let command: String
+    /// The task text (solve) or task file path (batch).
+    public let input: String
+    public let startedAt: String
+    public let finishedAt: String?
+    /// `running` until it ends, then `finished`.
+    public let status: String
+    public let settings: RunSettings
+    public let seconds: Double?
+    /// Finished tasks in the order they finished.
+    public let tasks: [TaskRecord]
+
+    public var cacheHits: Int { tasks.reduce(0) { $0 + $1.cacheHits } }
+    public var cacheMisses: Int { tasks.reduce(0) { $0 + $1.cacheMisses } }
+}

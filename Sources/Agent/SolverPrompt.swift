@@ -1,0 +1,42 @@
+import LLM
+
+/// The solver's prompts: one subquestion in the context of its problem, the synthesis of a
+/// plan's answers, and direct chain-of-thought solving.
+enum SolverPrompt {
+    static let system = """
+    You are a careful problem solver. Think briefly, calculate exactly, and end your reply \
+    with "The answer is: " followed by the answer.
+    """
+
+    /// Subquestion `question` (references already resolved), with the problem and the
+    /// subquestions it builds on.
+    static func step(task: String, question: String, known: [(question: String, answer: String)]) -> [ChatMessage] {
+        var text = "Problem: \(task)\n"
+        if !known.isEmpty {
+            text += "\nKnown:\n" + known.map { "- \($0.question) \($0.answer)" }.joined(separator: "\n") + "\n"
+        }
+        text += "\nAnswer only this subquestion: \(question)\nGive the calculation in one or two sentences, "
+            + "then end with \"The answer is: <answer>\"."
+        return [.system(system), .user(text)]
+    }
+
+    /// The final answer from all subquestions and their answers.
+    static func synthesis(task: String, solved: [(question: String, answer: String)]) -> [ChatMessage] {
+        let facts = solved.enumerated().map { "\($0.offset + 1). \($0.element.question) \($0.element.answer)" }
+        let text = """
+        Problem: \(task)
+
+        Subquestions already answered:
+        \(facts.joined(separator: "\n"))
+
+        Using these answers, and checking that they answer what the problem asks, give the final \
+        calculation and end with "The answer is: <answer>".
+        """
+        return [.system(system), .user(text)]
+    }
+
+    /// Chain of thought on the whole task.
+    static func direct(task: String) -> [ChatMessage] {
+        [.system(system), .user("\(task)\nSolve it step by step, then end with \"The answer is: <answer>\".")]
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import LLM
+
+/// What happens while a task is solved, in order, for live output.
+public enum RunEvent: Sendable {
+    case planned(taskKey: String, PlanRecord)
+    case solved(taskKey: String, SubproblemRecord)
+}
+
+/// Solves one task: plan (unless planning is off), solve ready subquestions together, then
+/// synthesise; or solve directly. Every model request goes through the result cache.
+public struct TaskSolver: Sendable {
+    /// nil solves every task directly (`--no-plan`).
+    public let planner: (any ModelBackend)?
+    public let solver: any ModelBackend
+    /// nil bypasses the cache (`--no-cache`).
+    public let cache: ResultCache?
+    public let maxTokens: Int
+    public let onEvent: @Sendable (RunEvent) -> Void
+
+    public init(planner: (any ModelBackend)?, solver: any ModelBackend, cache: ResultCache?, maxTokens: Int,
+                onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+        self.planner = planner
+        self.solver = solver
+        self.cache = cache
+        self.maxTokens = maxTokens
+        self.onEvent = onEvent
+    }
+
+    /// Solves `item`; failures end up in the record's `error`, never thrown.
+    public func solve(_ item: TaskItem) async -> TaskRecord {
+        let start = ContinuousClock.now
+        var calls: [ModelCallRecord] = []
+        var plan: PlanRecord?
+        var subproblems: [SubproblemRecord] = []
+        var failure: String?
+        do {
+            let (made, planCall) = try await makePlan(item)
+            plan = made
+            if let planCall { calls.append(planCall) }
+            onEvent(.planned(taskKey: item.id, made))
+            let parsed = made.status == .planned ? try PlanParser.parse(made.rawOutput ?? "") : Plan.direct
+            try await solveSteps(of: parsed, task: item, subproblems: &subproblems, calls: &calls)
+        } catch {
+            failure = String(describing: error)
+        }
+        let final = subproblems.last { $0.kind != .step }
+        let answer = failure == nil ? final?.answer : nil
+        let elapsed = ContinuousClock.now - start
+        return TaskRecord(
+            key: item.id, line: item.line, task: item.task, gold: item.answer, answer: answer,
+            correct: item.answer.map { gold in answer.map { AnswerExtractor.matches($0, gold: gold) } ?? false },
+            output: final?.output, error: failure, plan: plan, subproblems: subproblems, calls: calls,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    private func makePlan(_ item: TaskItem) async throws -> (PlanRecord, ModelCallRecord?) {
+        guard let planner else { return (PlanRecord(status: .skipped, steps: [], reason: nil, rawOutput: nil), nil) }
+        let (text, call) = try await complete(planner, role: "planner", step: nil, PlannerPrompt.messages(task: item.task))
+        do {
+            let plan = try PlanParser.parse(text)
+            if plan.isDirect { return (PlanRecord(status: .direct, steps: [], reason: nil, rawOutput: text), call) }
+            return (PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil, rawOutput: text), call)
+        } catch {
+            return (PlanRecord(status: .fallback, steps: [], reason: error.description, rawOutput: text), call)
+        }
+    }
+
+    /// Solves the plan's steps wave by wave (all ready steps at once), then the synthesis;
+    /// a direct plan is solved in one chain-of-thought call.
+    private func solveSteps(of plan: Plan, task item: TaskItem, subproblems: inout [SubproblemRecord],
+                            calls: inout [ModelCallRecord]) async throws {
+        if plan.isDirect {
+            let (output, call) = try await complete(solver, role: "direct", step: nil, SolverPrompt.direct(task: item.task))
+            calls.append(call)
+            emit(SubproblemRecord(kind: .direct, number: 0, question: item.task, references: [], output: output,
+                                  answer: AnswerExtractor.extract(from: output).map(AnswerExtractor.normalize)),
+                 item, into: &subproblems)
+            return
+        }
+        var answers: [Int: String] = [:]
+        var questions: [Int: String] = [:]
+        while answers.count < plan.steps.count {
+            let ready = plan.steps.filter { answers[$0.number] == nil && Self.uses(plan, $0).allSatisfy { answers[$0] != nil } }
+            let solved = try await withThrowingTaskGroup(of: (SubproblemRecord, ModelCallRecord).self) { group in
+                for step in ready {
+                    let question = step.resolvedQuestion(answers: answers)
+                    let known = Self.uses(plan, step).map { (questions[$0] ?? "", answers[$0] ?? "") }
+                    group.addTask {
+                        let (output, call) = try await complete(solver, role: "step", step: step.number,
+                                                                SolverPrompt.step(task: item.task, question: question, known: known))
+                        return (SubproblemRecord(kind: .step, number: step.number, question: question,
+                                                 references: step.references, output: output,
+                                                 answer: Self.shortAnswer(output)), call)
+                    }
+                }
+                var results: [(SubproblemRecord, ModelCallRecord)] = []
+                for try await result in group { results.append(result) }
+                return results
+            }
+            for (sub, call) in solved {
+                calls.append(call)
+                answers[sub.number] = sub.answer
+                questions[sub.number] = sub.question
+                emit(sub, item, into: &subproblems)
+            }
+        }
+        let facts = plan.steps.map { (questions[$0.number] ?? $0.question, answers[$0.number] ?? "") }
+        let (output, call) = try await complete(solver, role: "synthesis", step: nil,
+                                                SolverPrompt.synthesis(task: item.task, solved: facts))
+        calls.append(call)
+        emit(SubproblemRecord(kind: .synthesis, number: 0, question: item.task, references: plan.steps.map(\.number),
+                              output: output, answer: AnswerExtractor.extract(from: output).map(AnswerExtractor.normalize)),
+             item, into: &subproblems)
+    }
+
+    /// The steps whose answers `step` needs: its `#k` references; the last step, which asks what
+    /// the task asks, needs all earlier ones (small planners often leave its references out).
+    static func uses(_ plan: Plan, _ step: PlanStep) -> [Int] {
+        step.number == plan.steps.count ? Array(1..<step.number) : step.references
+    }
+
+    private func emit(_ sub: SubproblemRecord, _ item: TaskItem, into subproblems: inout [SubproblemRecord]) {
+        subproblems.append(sub)
+        onEvent(.solved(taskKey: item.id, sub))
+    }
+
+    /// A step's answer as substituted for `#k`: the extracted answer, else the output's last line.
+    static func shortAnswer(_ output: String) -> String {
+        if let answer = AnswerExtractor.extract(from: output) { return answer }
+        let lastLine = output.split(whereSeparator: \.isNewline).last.map(String.init) ?? output
+        return String(lastLine.trimmingCharacters(in: .whitespaces).prefix(200))
+    }
+
+    /// One model request, answered from the cache when it holds the exact same request.
+    private func complete(_ backend: any ModelBackend, role: String, step: Int?,
+                          _ messages: [ChatMessage]) async throws -> (String, ModelCallRecord) {
+        let sampling = SamplingParameters.greedy(maxTokens: maxTokens)
+        let prompt = backend.renderedPrompt(messages)
+        let key = ResultCache.key(modelIdentity: backend.identity, role: role, prompt: prompt, sampling: sampling)
+        func record(_ completion: Completion, hit: Bool) -> ModelCallRecord {
+            ModelCallRecord(role: role, step: step, modelIdentity: backend.identity, cacheKey: key,
+                            promptTokens: completion.promptTokens, completionTokens: completion.completionTokens,
+                            seconds: completion.seconds, cacheHit: hit)
+        }
+        if let cache, let hit = try cache.lookup(key) { return (hit.text, record(hit, hit: true)) }
+        let completion = try await backend.complete(CompletionRequest(messages: messages, sampling: sampling))
+        try cache?.store(completion, key: key, modelIdentity: backend.identity, role: role, prompt: prompt,
+                         sampling: sampling)
+        return (completion.text, record(completion, hit: false))
+    }
+}

@@ -1,0 +1,62 @@
+import Agent
+import ArgParse
+import Foundation
+import LLM
+
+/// Options shared by the commands that solve tasks or read the run database.
+enum AgentOptions {
+    static let db = Option<String>("db", valueName: "path", help: "Run database (created with its folders if missing).",
+                                   default: AgentStore.defaultPath)
+    static let json = Flag("json", help: "Print JSON instead of text.")
+    static let planner = Option<String>("planner", valueName: "name|path", help: "Planner model: short name or .gguf path.",
+                                        default: "qwen2.5-coder-0.5b")
+    static let solver = Option<String>("solver", valueName: "name|path", help: "Solver model: short name or .gguf path.",
+                                       default: "qwen2.5-coder-1.5b")
+    static let noPlan = Flag("no-plan", help: "Solve directly with chain of thought, without a planner.")
+    static let parallel = Option<Int>("parallel", valueName: "n", help: "Most sequences in flight per model (and tasks in flight).",
+                                      default: 8, validate: { (1...KVCache.maxSequences).contains($0) ? nil : "must be 1…\(KVCache.maxSequences)" })
+    static let maxTokens = Option<Int>("max-tokens", valueName: "n", help: "Most tokens per model answer.", default: 256,
+                                       validate: { $0 > 0 ? nil : "must be positive" })
+    static let noCache = Flag("no-cache", help: "Neither read nor write the result cache.")
+
+    /// The options of `solve` and `batch`.
+    static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, parallel, maxTokens, noCache, json]
+
+    /// Opens the database named by `--db`.
+    static func store(_ arguments: ParsedCommand) throws -> AgentStore {
+        try AgentStore(path: arguments[db]!)
+    }
+
+    /// Loads the models and builds the task solver for the parsed options.
+    static func session(_ arguments: ParsedCommand, store: AgentStore,
+                        onEvent: @escaping @Sendable (RunEvent) -> Void) throws -> (TaskSolver, RunSettings) {
+        let noPlan = arguments[noPlan]
+        let solverPath = try ModelLocator.resolve(arguments[solver]!)
+        let plannerPath = noPlan ? nil : try ModelLocator.resolve(arguments[planner]!)
+        let parallel = arguments[parallel]!, maxTokens = arguments[maxTokens]!
+        let backends = try LocalModels.load(paths: [solverPath] + (plannerPath.map { [$0] } ?? []), store: store,
+                                            parallel: parallel, tokensPerSequence: 1024 + maxTokens)
+        let useCache = !arguments[noCache]
+        let solver = TaskSolver(planner: noPlan ? nil : backends[1], solver: backends[0],
+                                cache: useCache ? ResultCache(store: store) : nil, maxTokens: maxTokens, onEvent: onEvent)
+        let settings = RunSettings(plannerPath: plannerPath, plannerIdentity: noPlan ? nil : backends[1].identity,
+                                   solverPath: solverPath, solverIdentity: backends[0].identity, noPlan: noPlan,
+                                   parallel: parallel, maxTokens: maxTokens, useCache: useCache)
+        return (solver, settings)
+    }
+}
+
+extension AgentError: ExitStatusError {
+    var exitStatus: Int32 {
+        switch self {
+        case .databaseBusy: 75   // EX_TEMPFAIL: try again later
+        case .database: 74       // EX_IOERR
+        case .promptTooLong, .noSuchRun, .corruptLog: ExitCode.dataError
+        }
+    }
+}
+
+extension TaskFileError: ExitStatusError {
+    /// EX_NOINPUT: the task file cannot be read.
+    var exitStatus: Int32 { 66 }
+}

@@ -1,0 +1,111 @@
+import Agent
+import ArgParse
+import Foundation
+
+/// `divvy batch`: solve every task of a JSONL file, many in flight at once; resumable.
+enum BatchCommand: CLICommand {
+    static let path = ["batch"]
+    static let file = Positional<String>("file", help: "JSONL task file: {\"id\", \"task\" (or \"question\"), \"answer\"?} per line.")
+    static let out = Option<String>("out", valueName: "path", help: "Write the JSONL results here instead of stdout.")
+    static let command = Command("batch", summary: "Solve the tasks of a JSONL file; an interrupted run resumes where it stopped.",
+                                 arguments: [file, out] + AgentOptions.solving)
+
+    static func run(_ arguments: ParsedCommand) async throws {
+        let path = URL(fileURLWithPath: arguments[file]!).standardizedFileURL.path
+        let (items, problems) = try TaskFile.load(path)
+        for problem in problems { Console.error("\(arguments[file]!): \(problem)") }
+        let store = try AgentOptions.store(arguments)
+        let (solver, settings) = try AgentOptions.session(arguments, store: store) { _ in }
+
+        let sink = try ResultSink(path: arguments[out])
+        let progress = BatchProgress(total: items.count + problems.count, shown: Console.stderrIsTerminal)
+        let (runID, resumed) = try await BatchRun.run(path: path, items: items, problems: problems, solver: solver,
+                                                      settings: settings, store: store) { record in
+            sink.write(RunPrinter.batchLine(record))
+            progress.add(record)
+        }
+        progress.end()
+        if resumed > 0 { Console.error("resumed run \(runID): \(resumed) tasks were already finished") }
+        try printSummary(of: store.run(runID), json: arguments[AgentOptions.json], toStdout: arguments[out] != nil)
+    }
+
+    /// The run's summary: on stdout when results went to a file, else on stderr.
+    static func printSummary(of run: RunRecord, json: Bool, toStdout: Bool) throws {
+        if json, toStdout {
+            try Console.printJSON(BatchSummary(run: run))
+        } else if toStdout {
+            print(RunPrinter.batchSummary(run))
+        } else {
+            Console.error(RunPrinter.batchSummary(run))
+        }
+    }
+
+    struct BatchSummary: Encodable {
+        let run: Int64
+        let tasks, correct, graded, errors, cacheHits, cacheMisses, promptTokens, completionTokens: Int
+
+        init(run record: RunRecord) {
+            run = record.id
+            tasks = record.tasks.count
+            graded = record.tasks.filter { $0.correct != nil }.count
+            correct = record.tasks.filter { $0.correct == true }.count
+            errors = record.tasks.filter { $0.error != nil }.count
+            cacheHits = record.cacheHits
+            cacheMisses = record.cacheMisses
+            promptTokens = record.tasks.reduce(0) { $0 + $1.promptTokens }
+            completionTokens = record.tasks.reduce(0) { $0 + $1.completionTokens }
+        }
+    }
+}
+
+/// Where batch results go: a file (created or truncated) or stdout, one line at a time.
+final class ResultSink: @unchecked Sendable {
+    private let handle: FileHandle
+    private let lock = NSLock()
+
+    init(path: String?) throws {
+        guard let path else {
+            handle = .standardOutput
+            return
+        }
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+
+    func write(_ line: String) {
+        lock.withLock { handle.write(Data((line + "\n").utf8)) }
+    }
+}
+
+/// A one-line progress bar on stderr (only when it is a terminal).
+final class BatchProgress: @unchecked Sendable {
+    private let total: Int
+    private let shown: Bool
+    private let lock = NSLock()
+    private var finished = 0, correct = 0, graded = 0, hits = 0, misses = 0
+
+    init(total: Int, shown: Bool) {
+        self.total = total
+        self.shown = shown
+    }
+
+    func add(_ record: TaskRecord) {
+        lock.withLock {
+            finished += 1
+            if let right = record.correct { graded += 1; correct += right ? 1 : 0 }
+            hits += record.cacheHits
+            misses += record.cacheMisses
+            guard shown else { return }
+            let width = 30, filled = total == 0 ? width : width * finished / total
+            let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+            FileHandle.standardError.write(Data(
+                "\r[\(bar)] \(finished)/\(total) · \(correct)/\(graded) correct · cache \(hits) hits, \(misses) misses".utf8))
+        }
+    }
+
+    func end() {
+        if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -1,0 +1,97 @@
+import Agent
+import Foundation
+
+/// The text and JSON forms of solve and batch output, shared by live runs and `divvy replay`
+/// so a replay prints exactly what the run printed.
+enum RunPrinter {
+    /// The lines printed when a task's plan is known.
+    static func planLines(_ plan: PlanRecord) -> [String] {
+        switch plan.status {
+        case .planned: ["Plan:"] + plan.steps.enumerated().map { "  \($0.offset + 1). \($0.element)" }
+        case .direct: ["Plan: no decomposition; solving directly"]
+        case .fallback: ["Plan: unusable planner output (\(plan.reason ?? "no reason")); solving directly"]
+        case .skipped: ["Plan: none (--no-plan); solving directly"]
+        }
+    }
+
+    /// The line printed when a plan step is solved; nil for the final (synthesis or direct) step.
+    static func stepLine(_ sub: SubproblemRecord) -> String? {
+        guard sub.kind == .step else { return nil }
+        return "[\(sub.number)] \(sub.question) → \(sub.answer ?? "(no answer)")"
+    }
+
+    /// The closing lines of `solve`.
+    static func solveSummary(_ task: TaskRecord, run: Int64) -> [String] {
+        var lines: [String] = []
+        if let error = task.error { lines.append("Error: \(error)") }
+        lines.append("Answer: \(task.answer ?? "(none)")")
+        lines.append("[run \(run) · cache: \(task.cacheHits) hits, \(task.cacheMisses) misses · tokens: "
+            + "\(task.promptTokens) in, \(task.completionTokens) out · \(String(format: "%.2f", task.seconds)) s]")
+        return lines
+    }
+
+    /// All text `solve` prints for `task`, in order.
+    static func solveText(_ task: TaskRecord, run: Int64) -> [String] {
+        (task.plan.map(planLines) ?? []) + task.subproblems.compactMap(stepLine) + solveSummary(task, run: run)
+    }
+
+    struct SolveJSON: Encodable {
+        let run: Int64
+        let task: String
+        let plan: PlanRecord?
+        let subproblems: [SubproblemRecord]
+        let answer: String?
+        let output: String?
+        let error: String?
+        let tokens: Tokens
+        let cache: CacheCounts
+        let seconds: Double
+    }
+
+    struct Tokens: Encodable { let prompt, completion: Int }
+    struct CacheCounts: Encodable { let hits, misses: Int }
+
+    static func solveJSON(_ task: TaskRecord, run: Int64) -> SolveJSON {
+        SolveJSON(run: run, task: task.task, plan: task.plan, subproblems: task.subproblems, answer: task.answer,
+                  output: task.output, error: task.error,
+                  tokens: Tokens(prompt: task.promptTokens, completion: task.completionTokens),
+                  cache: CacheCounts(hits: task.cacheHits, misses: task.cacheMisses), seconds: task.seconds)
+    }
+
+    struct BatchLine: Encodable {
+        let id: String?
+        let line: Int?
+        let answer: String?
+        let correct: Bool?
+        let error: String?
+        let tokens: Tokens
+        let cache: CacheCounts
+        let seconds: Double
+    }
+
+    /// One JSONL result line of `batch`.
+    static func batchLine(_ task: TaskRecord) -> String {
+        let line = BatchLine(id: task.key.hasPrefix(BatchRun.badLinePrefix) ? nil : task.key, line: task.line, answer: task.answer,
+                             correct: task.correct, error: task.error,
+                             tokens: Tokens(prompt: task.promptTokens, completion: task.completionTokens),
+                             cache: CacheCounts(hits: task.cacheHits, misses: task.cacheMisses), seconds: task.seconds)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(line)) ?? Data(), as: UTF8.self)
+    }
+
+    /// The summary of a batch run.
+    static func batchSummary(_ run: RunRecord) -> String {
+        let graded = run.tasks.filter { $0.correct != nil }
+        let correct = graded.filter { $0.correct == true }.count
+        let errors = run.tasks.filter { $0.error != nil }.count
+        var text = "run \(run.id): \(run.tasks.count) tasks"
+        if !graded.isEmpty {
+            text += ", \(correct)/\(graded.count) correct (\(String(format: "%.1f", 100 * Double(correct) / Double(graded.count)))%)"
+        }
+        if errors > 0 { text += ", \(errors) errors" }
+        text += " · cache: \(run.cacheHits) hits, \(run.cacheMisses) misses"
+        text += " · tokens: \(run.tasks.reduce(0) { $0 + $1.promptTokens }) in, \(run.tasks.reduce(0) { $0 + $1.completionTokens }) out"
+        return text
+    }
+}

@@ -1,0 +1,60 @@
+import Agent
+import ArgParse
+import Foundation
+
+/// `divvy show`: one run as a tree of tasks, plans, subproblems and model calls.
+enum ShowCommand: CLICommand {
+    static let path = ["show"]
+    static let runID = Positional<Int>("run-id", help: "The run's id (see divvy runs).")
+    static let command = Command("show", summary: "Print a run as a tree: tasks, plans, subproblems, model calls.",
+                                 arguments: [runID, AgentOptions.db, AgentOptions.json])
+
+    static func run(_ arguments: ParsedCommand) async throws {
+        let run = try AgentOptions.store(arguments).run(Int64(arguments[runID]!))
+        if arguments[AgentOptions.json] { return try Console.printJSON(run) }
+        let s = run.settings
+        print("run \(run.id) · \(run.command) · \(run.status) · started \(run.startedAt)"
+            + (run.seconds.map { String(format: " · %.2f s", $0) } ?? ""))
+        print("├─ solver \(s.solverPath) (\(s.solverIdentity))")
+        print("├─ planner " + (s.noPlan ? "none (--no-plan)" : "\(s.plannerPath ?? "?") (\(s.plannerIdentity ?? "?"))"))
+        print("├─ parallel \(s.parallel) · max tokens \(s.maxTokens) · cache \(s.useCache ? "on" : "off")"
+            + " · \(run.cacheHits) hits, \(run.cacheMisses) misses")
+        for (index, task) in run.tasks.enumerated() {
+            let last = index == run.tasks.count - 1
+            printTask(task, branch: last ? "└─ " : "├─ ", indent: last ? "   " : "│  ")
+        }
+    }
+
+    private static func printTask(_ task: TaskRecord, branch: String, indent: String) {
+        var head = "task \(task.key)"
+        if let line = task.line { head += " (line \(line))" }
+        head += ": " + oneLine(task.task, 70)
+        if let answer = task.answer { head += " → \(answer)" }
+        if let correct = task.correct { head += correct ? " ✓" : " ✗ (gold \(task.gold ?? "?"))" }
+        print(branch + head)
+        var children: [String] = []
+        if let error = task.error { children.append("error: \(error)") }
+        if let plan = task.plan {
+            children.append("plan: \(plan.status.rawValue)" + (plan.reason.map { " (\($0))" } ?? "")
+                + (plan.steps.isEmpty ? "" : " · " + plan.steps.enumerated().map { "\($0.offset + 1). \($0.element)" }
+                    .joined(separator: " ")))
+        }
+        for sub in task.subproblems {
+            let label = sub.kind == .step ? "[\(sub.number)] " + oneLine(sub.question, 70) : sub.kind.rawValue
+            children.append("\(label) → \(sub.answer ?? "(no answer)")")
+        }
+        for call in task.calls {
+            children.append("call \(call.role)\(call.step.map { " \($0)" } ?? ""): \(call.promptTokens) in, "
+                + "\(call.completionTokens) out, " + String(format: "%.2f s", call.seconds) + (call.cacheHit ? ", cache hit" : ""))
+        }
+        children.append(String(format: "%.2f s", task.seconds))
+        for (index, child) in children.enumerated() {
+            print(indent + (index == children.count - 1 ? "└─ " : "├─ ") + child)
+        }
+    }
+
+    private static func oneLine(_ text: String, _ limit: Int) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
+    }
+}

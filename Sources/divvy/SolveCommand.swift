@@ -1,0 +1,47 @@
+import Agent
+import ArgParse
+import Foundation
+
+/// `divvy solve`: plan, solve and synthesise one task, printing each step as it is solved.
+enum SolveCommand: CLICommand {
+    static let path = ["solve"]
+    static let task = Positional<String>("task", help: "The task, e.g. a math word problem.")
+    static let command = Command("solve", summary: "Solve one task: print its plan, each subproblem's answer, then the final answer.",
+                                 arguments: [task] + AgentOptions.solving)
+
+    static func run(_ arguments: ParsedCommand) async throws {
+        let text = arguments[task]!
+        guard text.contains(where: { !$0.isWhitespace }) else {
+            throw UsageError("the task is empty", commandPath: ["divvy", "solve"])
+        }
+        let json = arguments[AgentOptions.json]
+        let store = try AgentOptions.store(arguments)
+        let (solver, settings) = try AgentOptions.session(arguments, store: store) { event in
+            guard !json else { return }
+            switch event {
+            case .planned(_, let plan):
+                RunPrinter.planLines(plan).forEach { print($0) }
+                if Console.stderrIsTerminal, plan.status == .planned { Console.error("solving…") }
+            case .solved(_, let sub):
+                if let line = RunPrinter.stepLine(sub) { print(line) }
+            }
+        }
+        let runID = try store.startRun(command: "solve", input: text, settings: settings)
+        if Console.stderrIsTerminal { Console.error(settings.noPlan ? "solving…" : "planning…") }
+        let start = ContinuousClock.now
+        try await RunCoordinator.run([TaskItem(id: "1", task: text, answer: nil, line: 1)], solver: solver, inFlight: 1,
+                                     store: store, run: runID) { _ in }
+        try store.finishRun(runID, seconds: (ContinuousClock.now - start).seconds)
+        try printResult(of: store.run(runID), json: json)
+    }
+
+    /// Prints what follows the streamed steps: the final answer and the run's counts (or all as JSON).
+    static func printResult(of run: RunRecord, json: Bool) throws {
+        guard let record = run.tasks.first else { throw AgentError.corruptLog("run \(run.id) has no task") }
+        if json {
+            try Console.printJSON(RunPrinter.solveJSON(record, run: run.id))
+        } else {
+            RunPrinter.solveSummary(record, run: run.id).forEach { print($0) }
+        }
+    }
+}

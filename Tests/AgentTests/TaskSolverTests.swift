@@ -1,0 +1,101 @@
+@testable import Agent
+import Foundation
+import LLM
+import Testing
+
+/// A backend that answers from a script and records how many requests overlapped in time.
+final class ScriptedBackend: ModelBackend, @unchecked Sendable {
+    let identity: String
+    let location = "scripted"
+    private let reply: @Sendable (String) -> String
+    private let lock = NSLock()
+    private var inFlight = 0
+    private(set) var maxInFlight = 0
+    private(set) var prompts: [String] = []
+
+    init(identity: String, reply: @escaping @Sendable (String) -> String) {
+        self.identity = identity
+        self.reply = reply
+    }
+
+    func renderedPrompt(_ messages: [ChatMessage]) -> String {
+        messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n")
+    }
+
+    func complete(_ request: CompletionRequest) async throws -> Completion {
+        let user = request.messages.last?.content ?? ""
+        lock.withLock {
+            inFlight += 1
+            maxInFlight = max(maxInFlight, inFlight)
+            prompts.append(user)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        lock.withLock { inFlight -= 1 }
+        return Completion(text: reply(user), promptTokens: user.count, completionTokens: 5, stopReason: "end_of_turn", seconds: 0.1)
+    }
+}
+
+struct TaskSolverTests {
+    static let task = TaskItem(id: "jane", task: "Jane runs 3 kilometers in two hours. What is her speed in meters per minute?",
+                               answer: "25", line: 1)
+
+    @Test("Independent steps run together, references are filled in, the synthesis gives the answer")
+    func plannedSolve() async throws {
+        let planner = ScriptedBackend(identity: "planner") { _ in
+            "1. How many meters are in 3 km?\n2. How many minutes are in 2 hours?\n3. What is #1 divided by #2?"
+        }
+        let solver = ScriptedBackend(identity: "solver") { prompt in
+            if prompt.contains("Subquestions already answered") { return "3000 / 120 = 25. The answer is: 25 meters per minute." }
+            if prompt.contains("meters are in") { return "3 × 1000. The answer is: 3000" }
+            if prompt.contains("minutes are in") { return "2 × 60. The answer is: 120" }
+            if prompt.contains("3000 divided by 120") { return "The answer is: 25" }
+            return "unexpected prompt"
+        }
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32).solve(Self.task)
+        #expect(record.error == nil)
+        #expect(record.plan?.status == .planned)
+        #expect(record.plan?.steps.count == 3)
+        #expect(solver.maxInFlight == 2)
+        #expect(record.subproblems.map(\.kind) == [.step, .step, .step, .synthesis])
+        #expect(record.subproblems[2].question == "What is 3000 divided by 120?")
+        #expect(solver.prompts.contains { $0.contains("Known:\n- How many meters are in 3 km? 3000") })
+        #expect(record.answer == "25")
+        #expect(record.correct == true)
+        #expect(record.calls.map(\.role) == ["planner", "step", "step", "step", "synthesis"])
+    }
+
+    @Test("A malformed plan falls back to solving directly and records why")
+    func malformedPlanFallsBack() async throws {
+        let planner = ScriptedBackend(identity: "planner") { _ in "1. Find the meters.\n3. Divide #5 by the minutes." }
+        let solver = ScriptedBackend(identity: "solver") { _ in "Speed is 3000/120. The answer is: 25" }
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32).solve(Self.task)
+        #expect(record.plan?.status == .fallback)
+        #expect(record.plan?.reason == PlanFailure.numberingGap(expected: 2, found: 3).description)
+        #expect(record.subproblems.map(\.kind) == [.direct])
+        #expect(record.answer == "25")
+    }
+
+    @Test("\"No decomposition\" solves directly")
+    func noDecomposition() async throws {
+        let planner = ScriptedBackend(identity: "planner") { _ in "No decomposition." }
+        let solver = ScriptedBackend(identity: "solver") { _ in "The answer is: 24" }
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32).solve(Self.task)
+        #expect(record.plan?.status == .direct)
+        #expect(record.answer == "24")
+        #expect(record.correct == false)
+    }
+
+    @Test("A failing model ends the task with an error, not the run")
+    func failingModel() async throws {
+        struct Down: Error {}
+        final class Failing: ModelBackend {
+            let identity = "down", location = "nowhere"
+            func renderedPrompt(_ messages: [ChatMessage]) -> String { "" }
+            func complete(_ request: CompletionRequest) async throws -> Completion { throw Down() }
+        }
+        let record = await TaskSolver(planner: nil, solver: Failing(), cache: nil, maxTokens: 8).solve(Self.task)
+        #expect(record.error != nil)
+        #expect(record.answer == nil)
+        #expect(record.correct == false)
+    }
+}
