@@ -29,7 +29,7 @@ let package = Package(
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
         .testTarget(name: "ArgParseTests", dependencies: ["ArgParse"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent"]),
-        .testTarget(name: "CLITests", dependencies: ["divvy"]),
+        .testTarget(name: "CLITests", dependencies: ["divvy", "LLM"]),
     ],
     swiftLanguageModes: [.v6]
 )

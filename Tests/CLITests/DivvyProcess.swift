@@ -31,6 +31,20 @@ struct DivvyProcess {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// A fresh folder for a test's database and files, removed when released.
+    final class ScratchFolder {
+        let url: URL
+
+        init() throws {
+            url = FileManager.default.temporaryDirectory.appendingPathComponent("divvy-cli-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
+
+        func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+        deinit { try? FileManager.default.removeItem(at: url) }
+    }
+
     /// Writes `bytes` to a fresh temporary file and returns its path.
     static func temporaryFile(_ bytes: Data, suffix: String = ".gguf") throws -> String {
         let path = NSTemporaryDirectory() + "divvy-cli-\(UUID().uuidString)\(suffix)"

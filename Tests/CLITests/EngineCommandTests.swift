@@ -1,9 +1,13 @@
 import Foundation
+import LLM
 import Testing
 
 /// `divvy generate` and `divvy model info` run as real processes: output, exit statuses, errors.
 struct EngineCommandTests {
     static let testModel = "smollm2-135m"
+    static var testModelIsPresent: Bool {
+        FileManager.default.fileExists(atPath: ModelLocator.modelsDirectory + "/\(testModel).gguf")
+    }
 
     @Test func usageErrorsExit64WithAHint() throws {
         let missingPrompt = try DivvyProcess.run(["generate", "-m", Self.testModel])

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// `divvy solve`, `replay`, `runs`, `show` and `batch` run as real processes.
+@Suite(.serialized)
+struct AgentCommandTests {
+    @Test("solve --json, a cached text rerun, and replays that print exactly what the runs printed")
+    func solveAndReplay() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let options = ["--db", folder.path("divvy.db"), "--solver", "smollm2-135m", "--no-plan", "--max-tokens", "8"]
+        let task = "What is 6 plus 7?"
+
+        let json = try DivvyProcess.run(["solve", task, "--json"] + options)
+        #expect(json.status == 0, "stderr: \(json.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["run"] as? Int == 1)
+        #expect((object["cache"] as? [String: Int]) == ["hits": 0, "misses": 1])
+        #expect((object["subproblems"] as? [Any])?.count == 1)
+
+        let text = try DivvyProcess.run(["solve", task] + options)
+        #expect(text.status == 0)
+        #expect(text.stdout.hasPrefix("Plan: none (--no-plan); solving directly\n"))
+        #expect(text.stdout.contains("[run 2 · cache: 1 hits, 0 misses · tokens: 0 in, 0 out"))
+
+        let replayText = try DivvyProcess.run(["replay", "2", "--db", folder.path("divvy.db")])
+        #expect(replayText.status == 0)
+        #expect(replayText.stdout == text.stdout)
+        #expect(replayText.stderr.contains("0 model calls"))
+        let replayJSON = try DivvyProcess.run(["replay", "1", "--json", "--db", folder.path("divvy.db")])
+        #expect(replayJSON.stdout == json.stdout)
+
+        let runs = try DivvyProcess.run(["runs", "--json", "--db", folder.path("divvy.db")])
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: Any]])
+        #expect(listed.compactMap { $0["id"] as? Int } == [2, 1])
+    }
+
+    @Test("A missing model says how to fetch it")
+    func missingModel() throws {
+        let folder = try DivvyProcess.ScratchFolder()
+        let result = try DivvyProcess.run(["solve", "What is 1 plus 1?", "--db", folder.path("divvy.db"), "--no-plan",
+                                     "--solver", "smollm2-135m"], environment: ["DIVVY_MODELS": folder.path("models")])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("scripts/fetch-models smollm2-135m"))
+    }
+
+    @Test("Unknown runs and unreadable task files are errors with their own exit codes")
+    func badInput() throws {
+        let folder = try DivvyProcess.ScratchFolder()
+        let show = try DivvyProcess.run(["show", "42", "--db", folder.path("divvy.db")])
+        #expect(show.status == 65)
+        #expect(show.stderr.contains("no run 42"))
+        let batch = try DivvyProcess.run(["batch", folder.path("none.jsonl"), "--db", folder.path("divvy.db")])
+        #expect(batch.status == 66)
+        #expect(batch.stderr.contains("cannot read task file"))
+        let usage = try DivvyProcess.run(["solve"])
+        #expect(usage.status == 64)
+    }
+}
