@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Agent", dependencies: ["LLM", "SQLiteKit"], swiftSettings: optimizedSwift),
         .target(name: "HTTP"),
         .target(name: "Serve", dependencies: ["HTTP", "LLM"], swiftSettings: optimizedSwift),
-        .executableTarget(name: "divvy", dependencies: ["Agent", "LLM", "ArgParse", "Serve"], swiftSettings: optimizedSwift),
+        .executableTarget(name: "divvy", dependencies: ["Agent", "LLM", "ArgParse", "HTTP", "Serve"], swiftSettings: optimizedSwift),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
