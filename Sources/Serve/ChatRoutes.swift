@@ -18,7 +18,7 @@ struct ChatRoutes: Sendable {
         switch request.path {
         case "/health":
             let load = engine.load
-            return JSONBody.response(Health(running: load.running, waiting: load.waiting))
+            return JSONBody.response(Health(running: load.running, waiting: load.waiting, peakRunning: load.peakRunning))
         case "/v1/models":
             return JSONBody.response(ModelList(data: [.init(id: modelName, created: created)]))
         default:
@@ -58,4 +58,8 @@ struct Health: Encodable {
     let status = "ok"
     let running: Int
     let waiting: Int
+    /// The most requests ever decoded together.
+    let peakRunning: Int
+
+    enum CodingKeys: String, CodingKey { case status, running, waiting, peakRunning = "peak_running" }
 }

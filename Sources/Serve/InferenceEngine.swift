@@ -19,6 +19,7 @@ public final class InferenceEngine: Sendable {
         var waiting: [EngineJob] = []
         var cancelled: Set<Int> = []
         var running = 0
+        var peakRunning = 0
         var nextID = 0
         var stopping = false
     }
@@ -60,8 +61,10 @@ public final class InferenceEngine: Sendable {
         wake.signal()
     }
 
-    /// Requests running and waiting now.
-    public var load: (running: Int, waiting: Int) { inbox.withLock { ($0.running, $0.waiting.count) } }
+    /// Requests running and waiting now, and the most that ever ran together.
+    public var load: (running: Int, waiting: Int, peakRunning: Int) {
+        inbox.withLock { ($0.running, $0.waiting.count, $0.peakRunning) }
+    }
 
     /// Fails queued and running requests and ends the engine thread.
     public func shutdown() {
@@ -103,7 +106,10 @@ public final class InferenceEngine: Sendable {
                     job.post(.failed(.invalidRequest(error.description)))
                 }
             }
-            inbox.withLock { $0.running = active.count }
+            inbox.withLock { inbox in
+                inbox.running = active.count
+                inbox.peakRunning = max(inbox.peakRunning, active.count)
+            }
             guard !active.isEmpty else {
                 wake.wait()
                 continue
