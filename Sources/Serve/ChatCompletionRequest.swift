@@ -98,6 +98,8 @@ struct ChatCompletionRequest: Decodable {
             context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined().drop { $0 == "." }.description
         }
         switch error {
+        case let .typeMismatch(_, context) where context.codingPath.isEmpty:
+            return .invalidRequest("the body must be a JSON object")
         case let .typeMismatch(type, context):
             let field = path(context)
             return .invalidRequest("'\(field)' has the wrong type (expected \(Self.jsonName(type)))", param: field)
