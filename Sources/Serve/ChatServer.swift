@@ -53,6 +53,8 @@ public final class ChatServer: Sendable {
 
     public func start() { http.start() }
 
+    deinit { stop() }
+
     /// Stops accepting connections, closes open ones and ends the engine.
     public func stop() {
         http.stop()

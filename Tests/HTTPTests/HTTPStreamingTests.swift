@@ -17,6 +17,19 @@ import Testing
         #expect(lines == ["data: 1", "", "data: 2", "", "data: 3", "", "data: [DONE]", ""])
     }
 
+    @Test func eventDataJoinsDataLinesAndSkipsOtherFields() throws {
+        let server = try TestServer { _, _ in
+            HTTPResponse(status: 200, headers: ["Content-Type": "text/event-stream"], body: .stream { writer in
+                try? writer.write(Array(": comment\nevent: x\ndata: a\ndata:b\n\n".utf8))
+                try? writer.write(Array("data: [DONE]\n\n".utf8))
+            })
+        }
+        let response = try HTTPClient().send("GET", server.url + "/events")
+        var events: [String] = []
+        while let data = try response.nextEventData() { events.append(data) }
+        #expect(events == ["a\nb", "[DONE]"])
+    }
+
     @Test func http10StreamEndsWithTheConnection() throws {
         let server = try TestServer { _, _ in
             HTTPResponse(status: 200, body: .stream { writer in try? writer.write(Array("abc".utf8)) })
