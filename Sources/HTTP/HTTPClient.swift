@@ -74,6 +74,12 @@ public struct HTTPClient: Sendable {
         head += "Connection: close\r\n\r\n"
         do {
             try socket.send(Array(head.utf8) + body, timeout: readTimeout)
+        } catch .closed {
+            // The server may have answered early (413 for a body it will not read) and closed.
+            let early = try? HTTPClientResponse(reader: SocketReader(socket: socket, timeout: readTimeout), method: method,
+                                                host: host, port: port)
+            guard let early else { throw .connectionClosed }
+            return early
         } catch {
             throw HTTPClientError(error, host: host, port: port)
         }

@@ -126,12 +126,12 @@ final class Socket: Sendable {
         }
     }
 
-    /// Reads up to `count` bytes into `buffer` at `offset`; 0 means the peer closed. Throws
-    /// `timedOut` when nothing arrives within `timeout`.
-    func receive(into buffer: inout [UInt8], at offset: Int, count: Int, timeout: Duration) throws(SocketError) -> Int {
+    /// Reads up to `buffer.count` bytes into the start of `buffer`; 0 means the peer closed.
+    /// Throws `timedOut` when nothing arrives within `timeout`.
+    func receive(into buffer: inout [UInt8], timeout: Duration) throws(SocketError) -> Int {
         while true {
             guard try poll(events: Int16(POLLIN), timeout: timeout) else { throw .timedOut }
-            let n = buffer.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress! + offset, count, Int32(MSG_DONTWAIT)) }
+            let n = buffer.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
             if n >= 0 { return n }
             if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
             throw .fromErrno("recv")

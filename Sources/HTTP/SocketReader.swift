@@ -16,19 +16,11 @@ final class SocketReader {
     /// Whether bytes are already buffered (a pipelined request, say).
     var hasBufferedBytes: Bool { start < end }
 
-    /// Reads more bytes into the buffer; false when the peer closed.
+    /// Reads more bytes into the (fully consumed) buffer; false when the peer closed.
     private func fill() throws(SocketError) -> Bool {
-        if start == end {
-            start = 0
-            end = 0
-        } else if end == buffer.count {
-            buffer.replaceSubrange(0..<(end - start), with: buffer[start..<end])
-            end -= start
-            start = 0
-        }
-        let n = try socket.receive(into: &buffer, at: end, count: buffer.count - end, timeout: timeout)
-        end += n
-        return n > 0
+        start = 0
+        end = try socket.receive(into: &buffer, timeout: timeout)
+        return end > 0
     }
 
     /// The next line without its CRLF (or bare LF); nil when the peer closed before any byte of

@@ -24,6 +24,17 @@ import Testing
         #expect(replies.contains("Connection: keep-alive"))
     }
 
+    @Test func keepAliveCanBeTurnedOff() throws {
+        let server = try HTTPServer(configuration: .init(port: 0, keepAlive: false), handler: TestServer.echo)
+        server.start()
+        defer { server.stop() }
+        let raw = try RawConnection(port: server.port)
+        raw.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\n")
+        let reply = raw.readToEnd()
+        #expect(reply.contains("Connection: close"))
+        #expect(reply.hasSuffix("GET /one "))
+    }
+
     @Test func chunkedRequestBodyIsDecoded() throws {
         let server = try TestServer()
         let raw = try RawConnection(port: server.port)
@@ -65,6 +76,8 @@ import Testing
         #expect(chunked.readToEnd().hasPrefix("HTTP/1.1 413 "))
         let client = try HTTPClient().postJSON(server.url + "/x", [UInt8](repeating: 32, count: 5000))
         #expect(client.status == 413)
+        let large = try HTTPClient().postJSON(server.url + "/x", [UInt8](repeating: 32, count: 20 << 20))
+        #expect(large.status == 413)   // answered before the client finished sending
         #expect(try HTTPClient().postJSON(server.url + "/x", [UInt8](repeating: 32, count: 1000)).status == 200)
     }
 
