@@ -91,6 +91,7 @@ public final class InferenceEngine: Sendable {
             let (starting, stopping) = inbox.withLock { inbox in
                 let starting = Array(inbox.waiting.prefix(inbox.stopping ? inbox.waiting.count : free))
                 inbox.waiting.removeFirst(starting.count)
+                inbox.running = active.count + starting.count   // counted before `submit` sees the shorter queue
                 return (starting, inbox.stopping)
             }
             if stopping {
