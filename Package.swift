@@ -23,13 +23,17 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: optimizedSwift),
         .target(name: "LLM", dependencies: ["Tensor"], swiftSettings: optimizedSwift),
         .target(name: "Agent", dependencies: ["LLM", "SQLiteKit"], swiftSettings: optimizedSwift),
-        .executableTarget(name: "divvy", dependencies: ["Agent", "LLM", "ArgParse"], swiftSettings: optimizedSwift),
+        .target(name: "HTTP"),
+        .target(name: "Serve", dependencies: ["HTTP", "LLM"], swiftSettings: optimizedSwift),
+        .executableTarget(name: "divvy", dependencies: ["Agent", "LLM", "ArgParse", "HTTP", "Serve"], swiftSettings: optimizedSwift),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "Tensor"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
         .testTarget(name: "ArgParseTests", dependencies: ["ArgParse"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent"]),
         .testTarget(name: "CLITests", dependencies: ["divvy", "LLM"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "HTTP", "LLM"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,65 @@
+import Foundation
+import HTTP
+import LLM
+
+/// The server's endpoints: what each request path answers.
+struct ChatRoutes: Sendable {
+    let engine: InferenceEngine
+    let modelName: String
+    /// When the server started (the model's `created` in `/v1/models`).
+    let created: Int
+
+    func respond(_ request: HTTPRequest, client: any HTTPClientState) -> HTTPResponse {
+        let routes = ["/v1/chat/completions": "POST", "/v1/models": "GET", "/health": "GET"]
+        guard let method = routes[request.path] else { return APIError.notFound(request.path).response }
+        guard request.method == method || (method == "GET" && request.method == "HEAD") else {
+            return APIError.methodNotAllowed(request.method, request.path).response
+        }
+        switch request.path {
+        case "/health":
+            let load = engine.load
+            return JSONBody.response(Health(running: load.running, waiting: load.waiting, peakRunning: load.peakRunning))
+        case "/v1/models":
+            return JSONBody.response(ModelList(data: [.init(id: modelName, created: created)]))
+        default:
+            do {
+                return try completion(request.body, client: client)
+            } catch {
+                return error.response
+            }
+        }
+    }
+
+    private func completion(_ body: [UInt8], client: any HTTPClientState) throws(APIError) -> HTTPResponse {
+        let request = try ChatCompletionRequest.parse(body)
+        let model = engine.model
+        let prompt = model.tokenizer.encode(model.chatTemplate.render(request.chatMessages))
+        let context = engine.contextPerRequest
+        guard prompt.count < context else {
+            throw .invalidRequest(
+                "the messages take \(prompt.count) tokens, but this server's context holds \(context) tokens per request "
+                    + "(prompt and reply together); shorten the messages", param: "messages", code: "context_length_exceeded")
+        }
+        var parameters = request.sampling(fallbackMaxTokens: context - prompt.count)
+        parameters.maxTokens = min(parameters.maxTokens, context - prompt.count)
+        let job = try engine.submit(GenerationRequest(prompt: prompt, parameters: parameters))
+        let reply = Reply(id: "chatcmpl-\(job.id)-\(String(UInt32.random(in: .min ... .max), radix: 16))",
+                          created: Int(Date().timeIntervalSince1970), model: modelName)
+        if request.stream == true {
+            return HTTPResponse(status: 200, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache"],
+                                body: .stream { [engine] writer in reply.stream(job, engine: engine, to: writer) })
+        }
+        return try reply.whole(job, engine: engine, client: client)
+    }
+}
+
+/// `GET /health`: the server is up, with its current load.
+struct Health: Encodable {
+    let status = "ok"
+    let running: Int
+    let waiting: Int
+    /// The most requests ever decoded together.
+    let peakRunning: Int
+
+    enum CodingKeys: String, CodingKey { case status, running, waiting, peakRunning = "peak_running" }
+}
