@@ -71,7 +71,7 @@ import Testing
         #expect(status == 503)
         #expect(errorObject(object)?["code"] as? String == "queue_full")
         holder.close()
-        #expect(try eventually(within: 5) { try server.health()["running"] as? Int == 0 })
+        #expect(try eventually(within: 5) { try server.isIdle() })
         #expect(try server.complete(greedyRequest("Hi", maxTokens: 2)).status == 200)
     }
 
@@ -87,7 +87,7 @@ import Testing
             try server.post(greedyRequest("Tell me another long story.", maxTokens: 400),
                             client: HTTPClient(readTimeout: .milliseconds(500)))
         }
-        #expect(try eventually(within: 5) { try server.health()["running"] as? Int == 0 })
+        #expect(try eventually(within: 5) { try server.isIdle() })
         #expect(try server.complete(greedyRequest("Hi", maxTokens: 2)).status == 200)
     }
 }

@@ -34,6 +34,12 @@ final class RunningServer: Sendable {
         return (status, jsonObject(text))
     }
 
+    /// Whether no request is running or waiting.
+    func isIdle() throws -> Bool {
+        let health = try health()
+        return health["running"] as? Int == 0 && health["waiting"] as? Int == 0
+    }
+
     /// The `/health` counters.
     func health() throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(HTTPClient().send("GET", url + "/health").body())) as? [String: Any] ?? [:]
