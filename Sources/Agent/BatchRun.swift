@@ -8,16 +8,17 @@ public enum BatchRun {
     /// `onRecord` with each task's record as it is committed: first those an earlier,
     /// interrupted run already finished, then the bad lines, then the rest as they finish.
     /// - Returns: the run's id and how many of its tasks were resumed from the log.
-    public static func run(path: String, items: [TaskItem], problems: [TaskLineProblem], solver: TaskSolver,
+    /// `command` names the run in the log (`batch`, `eval:direct`, …); a run resumes only one with the same name.
+    public static func run(command: String = "batch", path: String, items: [TaskItem], problems: [TaskLineProblem], solver: TaskSolver,
                            settings: RunSettings, store: AgentStore,
                            onRecord: @escaping @Sendable (TaskRecord) -> Void) async throws -> (run: Int64, resumed: Int) {
         var finished: [TaskRecord] = []
         let runID: Int64
-        if let resumed = try store.resumableRun(command: "batch", input: path, settings: settings) {
+        if let resumed = try store.resumableRun(command: command, input: path, settings: settings) {
             runID = resumed
             finished = try store.run(resumed).tasks
         } else {
-            runID = try store.startRun(command: "batch", input: path, settings: settings)
+            runID = try store.startRun(command: command, input: path, settings: settings)
         }
         let done = Set(finished.map(\.key))
         finished.forEach(onRecord)

@@ -9,6 +9,8 @@ public struct PlanRecord: Sendable, Codable, Equatable {
         case fallback
         /// No planner ran (`--no-plan`).
         case skipped
+        /// The plan was given, not made by the planner (gold decompositions in `divvy eval`).
+        case given
     }
 
     public let status: Status
@@ -98,7 +100,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
 /// A run as the log holds it.
 public struct RunRecord: Sendable, Codable, Equatable {
     public let id: Int64
-    /// `solve` or `batch`.
+    /// `solve`, `batch` or `eval:<mode>`.
     public let command: String
     /// The task text (solve) or task file path (batch).
     public let input: String

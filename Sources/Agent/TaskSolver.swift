@@ -16,6 +16,8 @@ public struct TaskSolver: Sendable {
     /// nil bypasses the cache (`--no-cache`).
     public let cache: ResultCache?
     public let maxTokens: Int
+    /// Plans to use instead of asking the planner, by task id (gold decompositions in `divvy eval`).
+    public var givenPlans: [String: Plan] = [:]
     public let onEvent: @Sendable (RunEvent) -> Void
 
     public init(planner: (any ModelBackend)?, solver: any ModelBackend, cache: ResultCache?, maxTokens: Int,
@@ -39,7 +41,11 @@ public struct TaskSolver: Sendable {
             plan = made
             if let planCall { calls.append(planCall) }
             onEvent(.planned(taskKey: item.id, made))
-            let parsed = made.status == .planned ? try PlanParser.parse(made.rawOutput ?? "") : Plan.direct
+            let parsed = switch made.status {
+            case .planned: try PlanParser.parse(made.rawOutput ?? "")
+            case .given: givenPlans[item.id] ?? Plan.direct
+            case .direct, .fallback, .skipped: Plan.direct
+            }
             try await solveSteps(of: parsed, task: item, subproblems: &subproblems, calls: &calls)
         } catch {
             failure = String(describing: error)
@@ -55,6 +61,9 @@ public struct TaskSolver: Sendable {
     }
 
     private func makePlan(_ item: TaskItem) async throws -> (PlanRecord, ModelCallRecord?) {
+        if let given = givenPlans[item.id] {
+            return (PlanRecord(status: .given, steps: given.steps.map(\.question), reason: nil, rawOutput: nil), nil)
+        }
         guard let planner else { return (PlanRecord(status: .skipped, steps: [], reason: nil, rawOutput: nil), nil) }
         let (text, call) = try await complete(planner, role: "planner", step: nil, PlannerPrompt.messages(task: item.task))
         do {

@@ -27,10 +27,11 @@ enum AgentOptions {
         try AgentStore(path: arguments[db]!)
     }
 
-    /// Loads the models and builds the task solver for the parsed options.
-    static func session(_ arguments: ParsedCommand, store: AgentStore,
+    /// Loads the models and builds the task solver for the parsed options; `noPlan`, when
+    /// given, overrides `--no-plan`.
+    static func session(_ arguments: ParsedCommand, store: AgentStore, noPlan noPlanOverride: Bool? = nil,
                         onEvent: @escaping @Sendable (RunEvent) -> Void) throws -> (TaskSolver, RunSettings) {
-        let noPlan = arguments[noPlan]
+        let noPlan = noPlanOverride ?? arguments[noPlan]
         let solverPath = try ModelLocator.resolve(arguments[solver]!)
         let plannerPath = noPlan ? nil : try ModelLocator.resolve(arguments[planner]!)
         let parallel = arguments[parallel]!, maxTokens = arguments[maxTokens]!

@@ -83,12 +83,14 @@ final class ResultSink: @unchecked Sendable {
 final class BatchProgress: @unchecked Sendable {
     private let total: Int
     private let shown: Bool
+    private let label: String
     private let lock = NSLock()
     private var finished = 0, correct = 0, graded = 0, hits = 0, misses = 0
 
-    init(total: Int, shown: Bool) {
+    init(total: Int, shown: Bool, label: String = "") {
         self.total = total
         self.shown = shown
+        self.label = label.isEmpty ? "" : label + " "
     }
 
     func add(_ record: TaskRecord) {
@@ -101,7 +103,7 @@ final class BatchProgress: @unchecked Sendable {
             let width = 30, filled = total == 0 ? width : width * finished / total
             let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
             FileHandle.standardError.write(Data(
-                "\r[\(bar)] \(finished)/\(total) · \(correct)/\(graded) correct · cache \(hits) hits, \(misses) misses".utf8))
+                "\r\(label)[\(bar)] \(finished)/\(total) · \(correct)/\(graded) correct · cache \(hits) hits, \(misses) misses".utf8))
         }
     }
 

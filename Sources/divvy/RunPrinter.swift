@@ -7,7 +7,7 @@ enum RunPrinter {
     /// The lines printed when a task's plan is known.
     static func planLines(_ plan: PlanRecord) -> [String] {
         switch plan.status {
-        case .planned: ["Plan:"] + plan.steps.enumerated().map { "  \($0.offset + 1). \($0.element)" }
+        case .planned, .given: [plan.status == .given ? "Plan (given):" : "Plan:"] + plan.steps.enumerated().map { "  \($0.offset + 1). \($0.element)" }
         case .direct: ["Plan: no decomposition; solving directly"]
         case .fallback: ["Plan: unusable planner output (\(plan.reason ?? "no reason")); solving directly"]
         case .skipped: ["Plan: none (--no-plan); solving directly"]

@@ -1,0 +1,70 @@
+import Agent
+import ArgParse
+import Foundation
+
+/// `divvy eval`: accuracy and cost of solving a dataset directly, decomposed, and with gold plans.
+enum EvalCommand: CLICommand {
+    static let path = ["eval"]
+    static let data = Option<String>("data", valueName: "path", help: "JSONL problems: {\"id\", \"question\", \"answer\"} per line.",
+                                     default: "../shared/data/gsm8k_dev.jsonl")
+    static let decompositions = Option<String>("decompositions", valueName: "path",
+                                               help: "Gold decompositions for gold-plan mode (default: the data file with _decomp before .jsonl).")
+    static let limit = Option<Int>("limit", valueName: "n", help: "Use only the first n problems.",
+                                   validate: { $0 > 0 ? nil : "must be positive" })
+    static let modes = Option<[EvalMode]>("modes", valueName: "list", help: "Comma-separated: direct, decomposed, gold-plan.",
+                                          default: [.direct, .decomposed, .goldPlan])
+    static let command = Command(
+        "eval", summary: "Measure exact-match accuracy, tokens and time per mode on a dataset; resumable.",
+        discussion: "Each mode is a run in the database (inspect it with `divvy show`); running the same command again resumes unfinished modes.",
+        arguments: [data, decompositions, limit, modes, AgentOptions.db, AgentOptions.planner, AgentOptions.solver,
+                    AgentOptions.parallel, AgentOptions.maxTokens, AgentOptions.noCache, AgentOptions.json])
+
+    static func run(_ arguments: ParsedCommand) async throws {
+        let dataPath = URL(fileURLWithPath: arguments[data]!).standardizedFileURL.path
+        var (items, problems) = try TaskFile.load(dataPath)
+        for problem in problems { Console.error("\(dataPath): \(problem)") }
+        if let limit = arguments[limit] { items = Array(items.prefix(limit)) }
+        let selected = arguments[modes]!
+        let goldPlans = selected.contains(.goldPlan)
+            ? try GoldPlans.load(arguments[decompositions] ?? dataPath.replacingOccurrences(of: ".jsonl", with: "_decomp.jsonl"))
+            : [:]
+        let store = try AgentOptions.store(arguments)
+        var summaries: [EvalSummary] = []
+        for mode in selected {
+            let (base, settings) = try AgentOptions.session(arguments, store: store, noPlan: mode != .decomposed) { _ in }
+            var solver = base
+            if mode == .goldPlan { solver.givenPlans = goldPlans }
+            let progress = BatchProgress(total: items.count, shown: Console.stderrIsTerminal, label: mode.rawValue)
+            let (runID, resumed) = try await BatchRun.run(command: mode.command, path: dataPath, items: items, problems: [],
+                                                          solver: solver, settings: settings, store: store) { progress.add($0) }
+            progress.end()
+            if resumed > 0 { Console.error("\(mode.rawValue): resumed run \(runID), \(resumed) problems were already done") }
+            summaries.append(EvalSummary(mode: mode, run: try store.run(runID)))
+        }
+        if arguments[AgentOptions.json] { return try Console.printJSON(summaries) }
+        print(table(summaries))
+    }
+
+    static func table(_ summaries: [EvalSummary]) -> String {
+        var lines = ["mode        run  accuracy        planner tok (in/out)  solver tok (in/out)  wall s   cache hit/miss  plan fallbacks"]
+        for s in summaries {
+            let accuracy = String(format: "%5.1f%% (%d/%d)", 100 * s.accuracy, s.correct, s.problems)
+            lines.append([
+                s.mode.padding(toLength: 10, withPad: " ", startingAt: 0),
+                String(s.run).leftPadded(5),
+                accuracy.padding(toLength: 16, withPad: " ", startingAt: 0),
+                "\(s.plannerPromptTokens)/\(s.plannerCompletionTokens)".leftPadded(20),
+                "\(s.solverPromptTokens)/\(s.solverCompletionTokens)".leftPadded(20),
+                String(format: "%8.1f", s.seconds),
+                "\(s.cacheHits)/\(s.cacheMisses)".leftPadded(15),
+                String(s.planFallbacks).leftPadded(15),
+            ].joined(separator: " "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+extension EvalMode: ArgumentValue {}
