@@ -4,6 +4,8 @@ import SQLiteKit
 public enum AgentError: Error, Equatable, CustomStringConvertible {
     /// The database stayed locked by another connection longer than the busy timeout.
     case databaseBusy(path: String, waitedSeconds: Double)
+    /// The file is not a database, or a damaged one.
+    case databaseCorrupt(path: String, SQLiteError)
     /// Any other SQLite failure.
     case database(path: String, SQLiteError)
     /// A prompt plus its token budget does not fit the model's context.
@@ -17,6 +19,9 @@ public enum AgentError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .databaseBusy(path, waited):
             "database \(path) is locked by another process (waited \(waited) s); try again when it is done"
+        case let .databaseCorrupt(path, error):
+            "database \(path) is damaged or not a Divvy database (\(error.message)); move it aside "
+                + "(mv \(path) \(path).bad) to start a new one, or pass --db PATH; `sqlite3 \(path).bad .recover` may rescue its runs"
         case let .database(path, error): "database \(path): \(error)"
         case let .promptTooLong(tokens, limit):
             "prompt and answer need \(tokens) tokens, more than the \(limit) the model's context allows"

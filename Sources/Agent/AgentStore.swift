@@ -39,6 +39,8 @@ public final class AgentStore: Sendable {
         } catch let error as SQLiteError where error.code == .busy || error.code == .locked {
             let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
             throw AgentError.databaseBusy(path: path, waitedSeconds: Double(milliseconds) / 1000)
+        } catch let error as SQLiteError where error.code == .notADatabase || error.code == .corrupt {
+            throw AgentError.databaseCorrupt(path: path, error)
         } catch let error as SQLiteError {
             throw AgentError.database(path: path, error)
         } catch let error as MigrationError {

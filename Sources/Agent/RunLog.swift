@@ -44,16 +44,19 @@ extension AgentStore {
     }
 
     /// Records a finished task with its plan, subproblems and model calls, in one transaction.
+    /// When another process resuming the same run recorded the task first, its record stays.
     public func recordTask(_ task: TaskRecord, run: Int64) throws {
         try guarded {
             try database.transaction {
                 try database.execute("""
                     INSERT INTO tasks (run_id, task_key, line, task, gold, status, answer, correct, output, error, seconds, finished_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (run_id, task_key) DO NOTHING
                     """, [.integer(run), .text(task.key), task.line.map { .integer(Int64($0)) } ?? .null, .text(task.task),
                           optional(task.gold), .text(task.error == nil ? "done" : "error"), optional(task.answer),
                           task.correct.map { .integer($0 ? 1 : 0) } ?? .null, optional(task.output), optional(task.error),
                           .real(task.seconds), .text(Self.now())])
+                guard database.changes > 0 else { return }
                 let taskID = database.lastInsertRowID
                 if let plan = task.plan {
                     try database.execute("INSERT INTO plans (task_id, status, reason, raw_output) VALUES (?, ?, ?, ?)",

@@ -52,7 +52,7 @@ extension AgentError: ExitStatusError {
         switch self {
         case .databaseBusy: 75   // EX_TEMPFAIL: try again later
         case .database: 74       // EX_IOERR
-        case .promptTooLong, .noSuchRun, .corruptLog: ExitCode.dataError
+        case .promptTooLong, .noSuchRun, .corruptLog, .databaseCorrupt: ExitCode.dataError
         }
     }
 }

@@ -14,6 +14,17 @@ struct DivvyProcess {
         return bundle.appendingPathComponent("divvy")
     }
 
+    /// Starts `divvy arguments…` in the background, its output discarded.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs `divvy arguments…` to completion.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
         let process = Process()

@@ -1,0 +1,90 @@
+import Foundation
+import SQLiteKit
+import Testing
+
+/// What users and machines do to long batch runs: a damaged database, `kill -9` mid-run, two
+/// processes on one database. Nothing finished may be lost or recorded twice.
+@Suite(.serialized)
+struct FaultToleranceTests {
+    static let solving = ["--no-plan", "--solver", "smollm2-135m", "--max-tokens", "6", "--parallel", "2"]
+
+    /// A task file of `count` small arithmetic tasks with gold answers.
+    static func taskFile(in folder: DivvyProcess.ScratchFolder, count: Int) throws -> String {
+        let path = folder.path("tasks.jsonl")
+        let lines = (1...count).map { #"{"id": "t\#($0)", "task": "What is \#($0) plus 1?", "answer": "\#($0 + 1)"}"# }
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Task keys recorded per run, read straight from the database.
+    static func recordedTasks(_ db: String) throws -> [Int64: [String]] {
+        let database = try Database(path: db, flags: [.readOnly])
+        let rows = try database.fetchAll("SELECT run_id, task_key FROM tasks ORDER BY id") { ($0.int64(at: 0)!, $0.string(at: 1)!) }
+        return Dictionary(grouping: rows, by: \.0).mapValues { $0.map(\.1) }
+    }
+
+    @Test func damagedDatabaseGetsAClearErrorAndASuggestion() throws {
+        let folder = try DivvyProcess.ScratchFolder()
+        let db = folder.path("divvy.db")
+        try Data("SQLite format 3\0".utf8 + (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: URL(fileURLWithPath: db))
+        let result = try DivvyProcess.run(["runs", "--db", db])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("damaged or not a Divvy database"))
+        #expect(result.stderr.contains("mv \(db) \(db).bad"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func killDashNineMidBatchThenResumeLosesNothing() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let tasks = try Self.taskFile(in: folder, count: 8), db = folder.path("divvy.db")
+        let arguments = ["batch", tasks, "--db", db, "--out", folder.path("first.jsonl")] + Self.solving
+        let process = try DivvyProcess.start(arguments)
+        var finishedBeforeKill = 0
+        let deadline = Date().addingTimeInterval(120)
+        while finishedBeforeKill < 2, process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            finishedBeforeKill = (try? Self.recordedTasks(db).values.first?.count) ?? 0
+        }
+        try #require(process.isRunning, "the batch ended before it could be killed; make it longer")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let afterKill = try Self.recordedTasks(db)
+        let survived = afterKill.values.first ?? []
+        #expect(survived.count >= 2)
+
+        let resumed = try DivvyProcess.run(["batch", tasks, "--db", db, "--out", folder.path("second.jsonl")] + Self.solving)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("resumed run 1: \(survived.count) tasks were already finished"))
+        let final = try Self.recordedTasks(db)
+        #expect(final.keys.sorted() == [1], "the rerun resumed the killed run instead of starting another")
+        #expect(Set(final[1] ?? []) == Set((1...8).map { "t\($0)" }))
+        #expect((final[1] ?? []).count == 8, "no task recorded twice")
+        #expect(Array((final[1] ?? []).prefix(survived.count)) == survived, "finished tasks kept as they were")
+        let results = try String(contentsOfFile: folder.path("second.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(results.count == 8)
+    }
+
+    @Test func twoBatchProcessesOnOneDatabaseBothFinish() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let tasks = try Self.taskFile(in: folder, count: 6), db = folder.path("divvy.db")
+        let first = try DivvyProcess.start(["batch", tasks, "--db", db, "--out", folder.path("a.jsonl")] + Self.solving)
+        let second = try DivvyProcess.start(["batch", tasks, "--db", db, "--out", folder.path("b.jsonl")] + Self.solving)
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        #expect(second.terminationStatus == 0)
+        for name in ["a.jsonl", "b.jsonl"] {
+            let lines = try String(contentsOfFile: folder.path(name), encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 6, "\(name) holds every task's result")
+        }
+        for (run, keys) in try Self.recordedTasks(db) {
+            #expect(keys.count == Set(keys).count, "run \(run) recorded a task twice")
+            #expect(Set(keys) == Set((1...6).map { "t\($0)" }), "run \(run) lost a task")
+        }
+        let database = try Database(path: db, flags: [.readOnly])
+        let duplicates = try database.fetchAll("SELECT count(*) - count(DISTINCT key) FROM cache_entries") { $0.int64(at: 0) }
+        #expect(duplicates == [0])
+    }
+}
