@@ -45,7 +45,7 @@ enum AgentOptions {
                                 plannerExemplars: arguments[exemplars]!, onEvent: onEvent)
         let settings = RunSettings(plannerPath: plannerPath, plannerIdentity: noPlan ? nil : backends[1].identity,
                                    solverPath: solverPath, solverIdentity: backends[0].identity, noPlan: noPlan,
-                                   parallel: parallel, maxTokens: maxTokens, useCache: useCache)
+                                   plannerExemplars: arguments[exemplars]!, parallel: parallel, maxTokens: maxTokens, useCache: useCache)
         return (solver, settings)
     }
 }
