@@ -18,6 +18,7 @@ enum AgentSchema {
                 solver_path TEXT NOT NULL,
                 solver_identity TEXT NOT NULL,
                 no_plan INTEGER NOT NULL,
+                planner_exemplars INTEGER NOT NULL,
                 parallel INTEGER NOT NULL,
                 max_tokens INTEGER NOT NULL,
                 use_cache INTEGER NOT NULL,

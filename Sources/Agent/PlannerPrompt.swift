@@ -30,9 +30,10 @@ enum PlannerPrompt {
         """),
     ]
 
-    static func messages(task: String) -> [ChatMessage] {
+    /// The conversation asking for a plan of `task`, with the first `exemplarCount` exemplars.
+    static func messages(task: String, exemplarCount: Int) -> [ChatMessage] {
         var messages: [ChatMessage] = [.system(system)]
-        for exemplar in exemplars {
+        for exemplar in exemplars.prefix(max(0, exemplarCount)) {
             messages.append(.user(exemplar.problem))
             messages.append(.assistant(exemplar.plan))
         }

@@ -80,17 +80,20 @@ public struct RunSettings: Sendable, Codable, Equatable {
     public var solverPath: String
     public var solverIdentity: String
     public var noPlan: Bool
+    /// Worked plans in the planner's prompt.
+    public var plannerExemplars: Int
     public var parallel: Int
     public var maxTokens: Int
     public var useCache: Bool
 
     public init(plannerPath: String?, plannerIdentity: String?, solverPath: String, solverIdentity: String,
-                noPlan: Bool, parallel: Int, maxTokens: Int, useCache: Bool) {
+                noPlan: Bool, plannerExemplars: Int, parallel: Int, maxTokens: Int, useCache: Bool) {
         self.plannerPath = plannerPath
         self.plannerIdentity = plannerIdentity
         self.solverPath = solverPath
         self.solverIdentity = solverIdentity
         self.noPlan = noPlan
+        self.plannerExemplars = plannerExemplars
         self.parallel = parallel
         self.maxTokens = maxTokens
         self.useCache = useCache

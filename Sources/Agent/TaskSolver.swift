@@ -18,14 +18,20 @@ public struct TaskSolver: Sendable {
     public let maxTokens: Int
     /// Plans to use instead of asking the planner, by task id (gold decompositions in `divvy eval`).
     public var givenPlans: [String: Plan] = [:]
+    /// How many worked plans the planner's prompt shows (fewer make a shorter, faster prompt).
+    public let plannerExemplars: Int
     public let onEvent: @Sendable (RunEvent) -> Void
 
+    /// The number of worked plans the planner prompt holds.
+    public static let availableExemplars = PlannerPrompt.exemplars.count
+
     public init(planner: (any ModelBackend)?, solver: any ModelBackend, cache: ResultCache?, maxTokens: Int,
-                onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+                plannerExemplars: Int = availableExemplars, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
         self.planner = planner
         self.solver = solver
         self.cache = cache
         self.maxTokens = maxTokens
+        self.plannerExemplars = plannerExemplars
         self.onEvent = onEvent
     }
 
@@ -37,15 +43,10 @@ public struct TaskSolver: Sendable {
         var subproblems: [SubproblemRecord] = []
         var failure: String?
         do {
-            let (made, planCall) = try await makePlan(item)
+            let (made, parsed, planCall) = try await makePlan(item)
             plan = made
             if let planCall { calls.append(planCall) }
             onEvent(.planned(taskKey: item.id, made))
-            let parsed = switch made.status {
-            case .planned: try PlanParser.parse(made.rawOutput ?? "")
-            case .given: givenPlans[item.id] ?? Plan.direct
-            case .direct, .fallback, .skipped: Plan.direct
-            }
             try await solveSteps(of: parsed, task: item, subproblems: &subproblems, calls: &calls)
         } catch {
             failure = String(describing: error)
@@ -60,18 +61,21 @@ public struct TaskSolver: Sendable {
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
-    private func makePlan(_ item: TaskItem) async throws -> (PlanRecord, ModelCallRecord?) {
+    /// The plan to follow (direct when there is no usable one) and how it came about.
+    private func makePlan(_ item: TaskItem) async throws -> (PlanRecord, Plan, ModelCallRecord?) {
         if let given = givenPlans[item.id] {
-            return (PlanRecord(status: .given, steps: given.steps.map(\.question), reason: nil, rawOutput: nil), nil)
+            return (PlanRecord(status: .given, steps: given.steps.map(\.question), reason: nil, rawOutput: nil), given, nil)
         }
-        guard let planner else { return (PlanRecord(status: .skipped, steps: [], reason: nil, rawOutput: nil), nil) }
-        let (text, call) = try await complete(planner, role: "planner", step: nil, PlannerPrompt.messages(task: item.task))
+        guard let planner else { return (PlanRecord(status: .skipped, steps: [], reason: nil, rawOutput: nil), .direct, nil) }
+        let (completion, call) = try await complete(planner, role: "planner", step: nil,
+                                                    PlannerPrompt.messages(task: item.task, exemplarCount: plannerExemplars))
+        let text = completion.text
         do {
-            let plan = try PlanParser.parse(text)
-            if plan.isDirect { return (PlanRecord(status: .direct, steps: [], reason: nil, rawOutput: text), call) }
-            return (PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil, rawOutput: text), call)
+            let plan = try PlanParser.parse(Self.completeLines(completion))
+            if plan.isDirect { return (PlanRecord(status: .direct, steps: [], reason: nil, rawOutput: text), plan, call) }
+            return (PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil, rawOutput: text), plan, call)
         } catch {
-            return (PlanRecord(status: .fallback, steps: [], reason: error.description, rawOutput: text), call)
+            return (PlanRecord(status: .fallback, steps: [], reason: error.description, rawOutput: text), .direct, call)
         }
     }
 
@@ -80,7 +84,8 @@ public struct TaskSolver: Sendable {
     private func solveSteps(of plan: Plan, task item: TaskItem, subproblems: inout [SubproblemRecord],
                             calls: inout [ModelCallRecord]) async throws {
         if plan.isDirect {
-            let (output, call) = try await complete(solver, role: "direct", step: nil, SolverPrompt.direct(task: item.task))
+            let (completion, call) = try await complete(solver, role: "direct", step: nil, SolverPrompt.direct(task: item.task))
+            let output = completion.text
             calls.append(call)
             emit(SubproblemRecord(kind: .direct, number: 0, question: item.task, references: [], output: output,
                                   answer: AnswerExtractor.extract(from: output).map(AnswerExtractor.normalize)),
@@ -96,8 +101,9 @@ public struct TaskSolver: Sendable {
                     let question = step.resolvedQuestion(answers: answers)
                     let known = Self.uses(plan, step).map { (questions[$0] ?? "", answers[$0] ?? "") }
                     group.addTask {
-                        let (output, call) = try await complete(solver, role: "step", step: step.number,
-                                                                SolverPrompt.step(task: item.task, question: question, known: known))
+                        let (completion, call) = try await complete(solver, role: "step", step: step.number,
+                                                                    SolverPrompt.step(task: item.task, question: question, known: known))
+                        let output = completion.text
                         return (SubproblemRecord(kind: .step, number: step.number, question: question,
                                                  references: step.references, output: output,
                                                  answer: Self.shortAnswer(output)), call)
@@ -115,8 +121,9 @@ public struct TaskSolver: Sendable {
             }
         }
         let facts = plan.steps.map { (questions[$0.number] ?? $0.question, answers[$0.number] ?? "") }
-        let (output, call) = try await complete(solver, role: "synthesis", step: nil,
-                                                SolverPrompt.synthesis(task: item.task, solved: facts))
+        let (completion, call) = try await complete(solver, role: "synthesis", step: nil,
+                                                    SolverPrompt.synthesis(task: item.task, solved: facts))
+        let output = completion.text
         calls.append(call)
         emit(SubproblemRecord(kind: .synthesis, number: 0, question: item.task, references: plan.steps.map(\.number),
                               output: output, answer: AnswerExtractor.extract(from: output).map(AnswerExtractor.normalize)),
@@ -134,6 +141,13 @@ public struct TaskSolver: Sendable {
         onEvent(.solved(taskKey: item.id, sub))
     }
 
+    /// The output without its unfinished last line when generation stopped at the token limit.
+    static func completeLines(_ completion: Completion) -> String {
+        guard completion.stopReason == StopReason.maxTokens.rawValue,
+              let lastBreak = completion.text.lastIndex(where: \.isNewline) else { return completion.text }
+        return String(completion.text[..<lastBreak])
+    }
+
     /// A step's answer as substituted for `#k`: the extracted answer, else the output's last line.
     static func shortAnswer(_ output: String) -> String {
         if let answer = AnswerExtractor.extract(from: output) { return answer }
@@ -143,7 +157,7 @@ public struct TaskSolver: Sendable {
 
     /// One model request, answered from the cache when it holds the exact same request.
     private func complete(_ backend: any ModelBackend, role: String, step: Int?,
-                          _ messages: [ChatMessage]) async throws -> (String, ModelCallRecord) {
+                          _ messages: [ChatMessage]) async throws -> (Completion, ModelCallRecord) {
         let sampling = SamplingParameters.greedy(maxTokens: maxTokens)
         let prompt = backend.renderedPrompt(messages)
         let key = ResultCache.key(modelIdentity: backend.identity, role: role, prompt: prompt, sampling: sampling)
@@ -152,10 +166,10 @@ public struct TaskSolver: Sendable {
                             promptTokens: completion.promptTokens, completionTokens: completion.completionTokens,
                             seconds: completion.seconds, cacheHit: hit)
         }
-        if let cache, let hit = try cache.lookup(key) { return (hit.text, record(hit, hit: true)) }
+        if let cache, let hit = try cache.lookup(key) { return (hit, record(hit, hit: true)) }
         let completion = try await backend.complete(CompletionRequest(messages: messages, sampling: sampling))
         try cache?.store(completion, key: key, modelIdentity: backend.identity, role: role, prompt: prompt,
                          sampling: sampling)
-        return (completion.text, record(completion, hit: false))
+        return (completion, record(completion, hit: false))
     }
 }

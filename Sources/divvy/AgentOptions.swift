@@ -18,9 +18,12 @@ enum AgentOptions {
     static let maxTokens = Option<Int>("max-tokens", valueName: "n", help: "Most tokens per model answer.", default: 256,
                                        validate: { $0 > 0 ? nil : "must be positive" })
     static let noCache = Flag("no-cache", help: "Neither read nor write the result cache.")
+    static let exemplars = Option<Int>("exemplars", valueName: "n", help: "Worked plans in the planner's prompt.",
+                                       default: TaskSolver.availableExemplars,
+                                       validate: { (0...TaskSolver.availableExemplars).contains($0) ? nil : "must be 0…\(TaskSolver.availableExemplars)" })
 
     /// The options of `solve` and `batch`.
-    static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, parallel, maxTokens, noCache, json]
+    static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, exemplars, parallel, maxTokens, noCache, json]
 
     /// Opens the database named by `--db`.
     static func store(_ arguments: ParsedCommand) throws -> AgentStore {
@@ -39,10 +42,11 @@ enum AgentOptions {
                                             parallel: parallel, tokensPerSequence: 1024 + maxTokens)
         let useCache = !arguments[noCache]
         let solver = TaskSolver(planner: noPlan ? nil : backends[1], solver: backends[0],
-                                cache: useCache ? ResultCache(store: store) : nil, maxTokens: maxTokens, onEvent: onEvent)
+                                cache: useCache ? ResultCache(store: store) : nil, maxTokens: maxTokens,
+                                plannerExemplars: arguments[exemplars]!, onEvent: onEvent)
         let settings = RunSettings(plannerPath: plannerPath, plannerIdentity: noPlan ? nil : backends[1].identity,
                                    solverPath: solverPath, solverIdentity: backends[0].identity, noPlan: noPlan,
-                                   parallel: parallel, maxTokens: maxTokens, useCache: useCache)
+                                   plannerExemplars: arguments[exemplars]!, parallel: parallel, maxTokens: maxTokens, useCache: useCache)
         return (solver, settings)
     }
 }

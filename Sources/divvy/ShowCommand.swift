@@ -16,7 +16,8 @@ enum ShowCommand: CLICommand {
         print("run \(run.id) · \(run.command) · \(run.status) · started \(run.startedAt)"
             + (run.seconds.map { String(format: " · %.2f s", $0) } ?? ""))
         print("├─ solver \(s.solverPath) (\(s.solverIdentity))")
-        print("├─ planner " + (s.noPlan ? "none (--no-plan)" : "\(s.plannerPath ?? "?") (\(s.plannerIdentity ?? "?"))"))
+        print("├─ planner " + (s.noPlan ? "none (--no-plan)"
+            : "\(s.plannerPath ?? "?") (\(s.plannerIdentity ?? "?")), \(s.plannerExemplars) exemplars"))
         print("├─ parallel \(s.parallel) · max tokens \(s.maxTokens) · cache \(s.useCache ? "on" : "off")"
             + " · \(run.cacheHits) hits, \(run.cacheMisses) misses")
         for (index, task) in run.tasks.enumerated() {

@@ -18,7 +18,7 @@ struct AgentStoreTests {
             let store = try AgentStore(path: path, busyTimeout: .milliseconds(300))
             _ = try store.startRun(command: "solve", input: "x", settings: RunSettings(
                 plannerPath: nil, plannerIdentity: nil, solverPath: "s", solverIdentity: "i", noPlan: true,
-                parallel: 1, maxTokens: 8, useCache: true))
+                plannerExemplars: 0, parallel: 1, maxTokens: 8, useCache: true))
             Issue.record("writing to a locked database succeeded")
         } catch let error as AgentError {
             #expect(error == .databaseBusy(path: path, waitedSeconds: 0.3))

@@ -59,6 +59,6 @@ final class CountingBackend: ModelBackend, @unchecked Sendable {
 func testSettings(planner: (any ModelBackend)?, solver: any ModelBackend, maxTokens: Int, parallel: Int = 4,
                   useCache: Bool = true) -> RunSettings {
     RunSettings(plannerPath: planner?.location, plannerIdentity: planner?.identity, solverPath: solver.location,
-                solverIdentity: solver.identity, noPlan: planner == nil, parallel: parallel, maxTokens: maxTokens,
+                solverIdentity: solver.identity, noPlan: planner == nil, plannerExemplars: 1, parallel: parallel, maxTokens: maxTokens,
                 useCache: useCache)
 }

@@ -16,7 +16,9 @@ struct EndToEndTests {
         func solveOnce() async throws -> (RunRecord, planner: Int, solver: Int) {
             let backends = try LocalModels.load(paths: [path, path], store: store, parallel: 4, tokensPerSequence: 512)
             let planner = CountingBackend(backends[0]), solver = CountingBackend(backends[1])
-            let taskSolver = TaskSolver(planner: planner, solver: solver, cache: ResultCache(store: store), maxTokens: 12)
+            // One exemplar keeps the planner prompt short: attention in a debug build is slow.
+            let taskSolver = TaskSolver(planner: planner, solver: solver, cache: ResultCache(store: store), maxTokens: 12,
+                                        plannerExemplars: 1)
             let run = try store.startRun(command: "solve", input: task.task,
                                          settings: testSettings(planner: planner, solver: solver, maxTokens: 12))
             try await RunCoordinator.run([task], solver: taskSolver, inFlight: 1, store: store, run: run) { _ in }

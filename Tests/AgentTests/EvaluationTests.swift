@@ -39,7 +39,7 @@ struct EvaluationTests {
                        calls: calls, seconds: 1)
         }
         let settings = RunSettings(plannerPath: nil, plannerIdentity: nil, solverPath: "s", solverIdentity: "s",
-                                   noPlan: false, parallel: 1, maxTokens: 8, useCache: true)
+                                   noPlan: false, plannerExemplars: 3, parallel: 1, maxTokens: 8, useCache: true)
         let run = RunRecord(id: 5, command: "eval:decomposed", input: "d", startedAt: "", finishedAt: nil, status: "finished",
                             settings: settings, seconds: 12.5, tasks: [
                                 task("a", correct: true, calls: [call("planner", 10, 5), call("step", 20, 3), call("synthesis", 30, 4)], plan: .planned),

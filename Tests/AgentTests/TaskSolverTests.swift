@@ -8,13 +8,15 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
     let identity: String
     let location = "scripted"
     private let reply: @Sendable (String) -> String
+    private let stopReason: String
     private let lock = NSLock()
     private var inFlight = 0
     private(set) var maxInFlight = 0
     private(set) var prompts: [String] = []
 
-    init(identity: String, reply: @escaping @Sendable (String) -> String) {
+    init(identity: String, stopReason: String = "end_of_turn", reply: @escaping @Sendable (String) -> String) {
         self.identity = identity
+        self.stopReason = stopReason
         self.reply = reply
     }
 
@@ -31,7 +33,7 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
         }
         try await Task.sleep(for: .milliseconds(100))
         lock.withLock { inFlight -= 1 }
-        return Completion(text: reply(user), promptTokens: user.count, completionTokens: 5, stopReason: "end_of_turn", seconds: 0.1)
+        return Completion(text: reply(user), promptTokens: user.count, completionTokens: 5, stopReason: stopReason, seconds: 0.1)
     }
 }
 
@@ -62,6 +64,27 @@ struct TaskSolverTests {
         #expect(record.answer == "25")
         #expect(record.correct == true)
         #expect(record.calls.map(\.role) == ["planner", "step", "step", "step", "synthesis"])
+    }
+
+    @Test("A plan cut by the token limit loses its unfinished last line; the last step waits for all others")
+    func truncatedPlan() async throws {
+        let planner = ScriptedBackend(identity: "planner", stopReason: "max_tokens") { _ in
+            "1. How many meters are in 3 km?\n2. How many minutes are in 2 hours?\n3. What is her speed?\n4. How"
+        }
+        let solver = ScriptedBackend(identity: "solver") { prompt in
+            if prompt.contains("Subquestions already answered") { return "The answer is: 25" }
+            if prompt.contains("subquestion: How many meters") { return "The answer is: 3000" }
+            if prompt.contains("subquestion: How many minutes") { return "The answer is: 120" }
+            let sawBoth = prompt.contains("- How many meters are in 3 km? 3000")
+                && prompt.contains("- How many minutes are in 2 hours? 120")
+            return sawBoth ? "The answer is: 25" : "answered too early"
+        }
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32).solve(Self.task)
+        #expect(record.plan?.status == .planned)
+        #expect(record.plan?.steps == ["How many meters are in 3 km?", "How many minutes are in 2 hours?", "What is her speed?"])
+        #expect(record.subproblems.map(\.number) == [1, 2, 3, 0] || record.subproblems.map(\.number) == [2, 1, 3, 0])
+        #expect(record.subproblems.first { $0.number == 3 }?.answer == "25")
+        #expect(record.answer == "25")
     }
 
     @Test("A malformed plan falls back to solving directly and records why")
