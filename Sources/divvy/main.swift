@@ -2,7 +2,7 @@ import ArgParse
 import Foundation
 
 /// The command tree; each leaf maps to the function that runs it.
-let commands: [any CLICommand.Type] = [GenerateCommand.self, ModelInfoCommand.self]
+let commands: [any CLICommand.Type] = [GenerateCommand.self, ModelInfoCommand.self, BenchCommand.self]
 
 let root = Command("divvy", summary: "Solve tasks by splitting them into subproblems, with local models.",
                    subcommands: CommandTree.build(commands))

@@ -18,6 +18,9 @@ int dv_level(void);
 /// Sets the level used (clamped to the detected one).
 void dv_set_level(int level);
 
+/// Sum of `count` floats read with AVX2 loads (a memory read bandwidth probe; requires level ≥ 1).
+float dv_read_sum(const float *x, size_t count);
+
 /// A spin-wait hint (x86 `pause`).
 void dv_pause(void);
 
