@@ -8,6 +8,9 @@ public enum MatmulTuning {
     nonisolated(unsafe) public static var sgemmMinTokens = 128
     /// Whether to split work over `WorkerPool.shared` (false: the calling thread only).
     nonisolated(unsafe) public static var parallel = true
+
+    /// The pool work is split over: `WorkerPool.shared`, or `.serial` when not `parallel`.
+    public static var pool: WorkerPool { parallel ? .shared : .serial }
 }
 
 /// Instruction level of the C kernels on this machine (0: none, use the Swift twins).
@@ -26,7 +29,7 @@ public func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, n: Int, _ y: Un
         return
     }
     if kernelLevel == 0 { return matmulQuantizedReference(w, x, n: n, y) }
-    let pool = MatmulTuning.parallel ? WorkerPool.shared : WorkerPool.serial
+    let pool = MatmulTuning.pool
     if n >= MatmulTuning.sgemmMinTokens {
         return matmulSgemm(w, x, n: n, y, pool: pool)
     }
@@ -47,8 +50,9 @@ func matmulInteger(_ w: WeightMatrix, _ x: UnsafePointer<Float>, n: Int, _ y: Un
     let bs = ActivationLayout.blockSize(for: w.type)
     let nb = bs > 0 ? cols / bs : 0
     // xq: [n, nb] activation blocks
-    let xq = UnsafeMutableRawPointer.allocate(byteCount: max(64, n * ActivationLayout.bytesPerToken(w.type, cols: cols)), alignment: 64)
-    defer { xq.deallocate() }
+    let recycled = BufferRecycler.shared.take(bytes: n * ActivationLayout.bytesPerToken(w.type, cols: cols))
+    defer { BufferRecycler.shared.giveBack(recycled) }
+    let xq = recycled.pointer
     if bs == 32 {
         dv_quantize_32(x, xq.assumingMemoryBound(to: dv_xq32.self), Int32(n * nb))
     } else if bs == 256 {
