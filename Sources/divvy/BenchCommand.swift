@@ -12,26 +12,27 @@ enum BenchCommand: CLICommand {
     static let threads = Option<Int>("threads", valueName: "n", help: "Threads: 1, or 2+ for the whole worker pool.",
                                      default: 2, validate: { $0 >= 1 ? nil : "must be at least 1" })
     static let json = Flag("json", help: "Print the figures as JSON instead of a table.")
+    static let sections = ["prefill", "decode", "batch", "ttft", "bandwidth"]
+    static let only = Option<String>("only", valueName: "list", help: "Comma-separated sections to run: \(sections.joined(separator: ", ")) (default: all).",
+                                     validate: { list in
+                                         let unknown = list.split(separator: ",").map(String.init).filter { !sections.contains($0) }
+                                         return unknown.isEmpty ? nil : "unknown section \(unknown.joined(separator: ", "))"
+                                     })
     static let command = Command("bench", summary: "Measure prefill, decode, batched decode, time to first token and memory bandwidth.",
-                                 arguments: [model, threads, json])
+                                 arguments: [model, threads, json, only])
 
     struct Report: Encodable {
         let model: String
         let threads: Int
         let loadSeconds: Double
-        let prefill64TokensPerSecond: Double
-        let prefill512TokensPerSecond: Double
-        let decode64TokensPerSecond: Double
+        var prefill64TokensPerSecond, prefill512TokensPerSecond, decode64TokensPerSecond: Double?
         /// Sequence count → summed generated tokens per second.
-        let aggregateDecodeTokensPerSecond: [String: Double]
-        let timeToFirstTokenSeconds: Double
-        let timeToFirstTokenSharedPrefixSeconds: Double
-        let bandwidthOneThreadGBps: Double
-        let bandwidthTwoThreadsGBps: Double
+        var aggregateDecodeTokensPerSecond: [String: Double]?
+        var timeToFirstTokenSeconds, timeToFirstTokenSharedPrefixSeconds: Double?
+        var bandwidthOneThreadGBps, bandwidthTwoThreadsGBps: Double?
         let weightBytesPerToken: Int
-        let decodeCeilingTokensPerSecond: Double
-        let decodeFractionOfCeiling: Double
-        let peakRSSBytes: Int
+        var decodeCeilingTokensPerSecond, decodeFractionOfCeiling: Double?
+        var peakRSSBytes = 0
     }
 
     static func run(_ arguments: ParsedCommand) async throws {
@@ -50,42 +51,49 @@ enum BenchCommand: CLICommand {
             loadSeconds = min(loadSeconds, Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
         }
         let bench = EngineBenchmark(model: loaded!)
-        step("prefill")
+        let wanted = Set(arguments[only].map { $0.split(separator: ",").map(String.init) } ?? sections)
+        var report = Report(model: path, threads: usedThreads, loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
         _ = try bench.prefill(tokens: 16, repeats: 1)   // touch the weights once
-        let prefill64 = try bench.prefill(tokens: 64)
-        let prefill512 = try bench.prefill(tokens: 512, repeats: 2)
-        step("decode")
-        let decode64 = try bench.decode(sequences: 1)
-        var aggregate: [String: Double] = [:]
-        for sequences in [1, 2, 4, 8] {
-            step("decode, \(sequences) sequences")
-            aggregate[String(sequences)] = try bench.decode(sequences: sequences)
+        if wanted.contains("prefill") {
+            step("prefill")
+            report.prefill64TokensPerSecond = try bench.prefill(tokens: 64)
+            report.prefill512TokensPerSecond = try bench.prefill(tokens: 512, repeats: 2)
         }
-        step("time to first token")
-        let ttft = try bench.timeToFirstToken(sharedPrefix: false)
-        let ttftShared = try bench.timeToFirstToken(sharedPrefix: true)
-        let rss = peakRSS()   // before the bandwidth probe's 1 GiB array
-        step("memory bandwidth")
-        let bandwidth1 = MemoryBandwidth.measure(pool: .serial)
-        let bandwidth2 = MemoryBandwidth.measure(pool: .shared)
-        let bandwidth = usedThreads > 1 ? max(bandwidth1, bandwidth2) : bandwidth1
-        let ceiling = bandwidth / Double(bench.weightBytesPerToken)
-
-        let report = Report(
-            model: path, threads: usedThreads, loadSeconds: loadSeconds,
-            prefill64TokensPerSecond: prefill64, prefill512TokensPerSecond: prefill512,
-            decode64TokensPerSecond: decode64, aggregateDecodeTokensPerSecond: aggregate,
-            timeToFirstTokenSeconds: ttft, timeToFirstTokenSharedPrefixSeconds: ttftShared,
-            bandwidthOneThreadGBps: bandwidth1 / 1e9, bandwidthTwoThreadsGBps: bandwidth2 / 1e9,
-            weightBytesPerToken: bench.weightBytesPerToken, decodeCeilingTokensPerSecond: ceiling,
-            decodeFractionOfCeiling: decode64 / ceiling, peakRSSBytes: rss)
+        if wanted.contains("decode") {
+            step("decode")
+            report.decode64TokensPerSecond = try bench.decode(sequences: 1)
+        }
+        if wanted.contains("batch") {
+            var aggregate: [String: Double] = [:]
+            for sequences in [1, 2, 4, 8] {
+                step("decode, \(sequences) sequences")
+                aggregate[String(sequences)] = try bench.decode(sequences: sequences)
+            }
+            report.aggregateDecodeTokensPerSecond = aggregate
+        }
+        if wanted.contains("ttft") {
+            step("time to first token")
+            report.timeToFirstTokenSeconds = try bench.timeToFirstToken(sharedPrefix: false)
+            report.timeToFirstTokenSharedPrefixSeconds = try bench.timeToFirstToken(sharedPrefix: true)
+        }
+        report.peakRSSBytes = peakRSS()   // before the bandwidth probe's 1 GiB array
+        if wanted.contains("bandwidth") {
+            step("memory bandwidth")
+            let bandwidth1 = MemoryBandwidth.measure(pool: .serial)
+            let bandwidth2 = MemoryBandwidth.measure(pool: .shared)
+            report.bandwidthOneThreadGBps = bandwidth1 / 1e9
+            report.bandwidthTwoThreadsGBps = bandwidth2 / 1e9
+            let ceiling = (usedThreads > 1 ? max(bandwidth1, bandwidth2) : bandwidth1) / Double(bench.weightBytesPerToken)
+            report.decodeCeilingTokensPerSecond = ceiling
+            report.decodeFractionOfCeiling = report.decode64TokensPerSecond.map { $0 / ceiling }
+        }
         if arguments[json] { return try Console.printJSON(report) }
         print(table(report))
     }
 
     static func table(_ r: Report) -> String {
-        func f(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
-        let aggregate = ["1", "2", "4", "8"].map { f(r.aggregateDecodeTokensPerSecond[$0] ?? 0) }.joined(separator: " / ")
+        func f(_ x: Double?, _ digits: Int = 1) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "–" }
+        let aggregate = ["1", "2", "4", "8"].map { f(r.aggregateDecodeTokensPerSecond?[$0]) }.joined(separator: " / ")
         let rows: [(String, String)] = [
             ("model", r.model),
             ("threads", String(r.threads)),
@@ -94,12 +102,12 @@ enum BenchCommand: CLICommand {
             ("prefill, 512 tokens", f(r.prefill512TokensPerSecond) + " tok/s"),
             ("decode, 64 tokens", f(r.decode64TokensPerSecond) + " tok/s"),
             ("aggregate decode, 1/2/4/8 seqs", aggregate + " tok/s"),
-            ("first token, 416-token prompt", f(r.timeToFirstTokenSeconds * 1000, 0) + " ms"),
-            ("  same, 400 tokens shared", f(r.timeToFirstTokenSharedPrefixSeconds * 1000, 0) + " ms"),
+            ("first token, 416-token prompt", f(r.timeToFirstTokenSeconds.map { $0 * 1000 }, 0) + " ms"),
+            ("  same, 400 tokens shared", f(r.timeToFirstTokenSharedPrefixSeconds.map { $0 * 1000 }, 0) + " ms"),
             ("read bandwidth, 1 / 2 threads", f(r.bandwidthOneThreadGBps) + " / " + f(r.bandwidthTwoThreadsGBps) + " GB/s"),
             ("weights read per token", f(Double(r.weightBytesPerToken) / 1e6) + " MB"),
             ("decode ceiling (roofline)", f(r.decodeCeilingTokensPerSecond) + " tok/s"),
-            ("decode share of ceiling", f(r.decodeFractionOfCeiling * 100, 0) + "%"),
+            ("decode share of ceiling", f(r.decodeFractionOfCeiling.map { $0 * 100 }, 0) + "%"),
             ("peak RSS", f(Double(r.peakRSSBytes) / 1e6, 0) + " MB"),
         ]
         let width = rows.map(\.0.count).max() ?? 0

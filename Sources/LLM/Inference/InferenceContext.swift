@@ -45,9 +45,8 @@ public final class InferenceContext {
 
         for (l, layer) in w.layers.enumerated() {
             rmsNorm(ws.hidden, weight: layer.attentionNorm.floats, rows: n, dim: embd, eps: c.rmsEpsilon, into: ws.normed)
-            matmul(layer.query, ws.normed, n: n, ws.query)     // query: [n, nHead·headDim]
-            matmul(layer.key, ws.normed, n: n, ws.key)         // key: [n, kvDim]
-            matmul(layer.value, ws.normed, n: n, ws.value)     // value: [n, kvDim]
+            // query: [n, nHead·headDim]; key, value: [n, kvDim]
+            matmul([(layer.query, ws.query), (layer.key, ws.key), (layer.value, ws.value)], ws.normed, n: n)
             if let bias = layer.queryBias { addBias(ws.query, bias.floats, rows: n, dim: c.queryDimension) }
             if let bias = layer.keyBias { addBias(ws.key, bias.floats, rows: n, dim: c.kvDimension) }
             if let bias = layer.valueBias { addBias(ws.value, bias.floats, rows: n, dim: c.kvDimension) }
@@ -64,8 +63,7 @@ public final class InferenceContext {
             addInPlace(ws.hidden, ws.normed, count: n * embd)
 
             rmsNorm(ws.hidden, weight: layer.feedForwardNorm.floats, rows: n, dim: embd, eps: c.rmsEpsilon, into: ws.normed)
-            matmul(layer.gate, ws.normed, n: n, ws.gate)       // gate: [n, nFF]
-            matmul(layer.up, ws.normed, n: n, ws.up)           // up: [n, nFF]
+            matmul([(layer.gate, ws.gate), (layer.up, ws.up)], ws.normed, n: n)   // gate, up: [n, nFF]
             siluMultiply(ws.gate, ws.up, count: n * c.feedForwardLength)
             matmul(layer.down, ws.gate, n: n, ws.normed)       // normed: [n, nEmbd]
             addInPlace(ws.hidden, ws.normed, count: n * embd)
