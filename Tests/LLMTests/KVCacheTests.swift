@@ -4,7 +4,7 @@ import Testing
 
 /// KV cache bookkeeping (sharing and freeing cells) and the attention over it, on SmolLM2.
 ///
-/// Computations that differ only in fp32 summation order (sgemm attention vs per-cell loops)
+/// Computations that differ only in fp32 summation order (block vs token-by-token attention)
 /// still move logits by up to ~1.3: a 1e-7 change can flip the rounding of an int8-quantized
 /// activation, and SmolLM2's outlier activations make one quantization step large. So paths are
 /// compared by their distributions: same argmax where the top two logits are 0.5 apart, and a
@@ -90,8 +90,8 @@ struct KVCacheTests {
         #expect(agree(continued.row(0), whole.row(0)))
     }
 
-    /// A prompt in one batch (sgemm attention over contiguous cells) and token by token
-    /// (per-cell attention) give the same logits at every position.
+    /// A prompt in one batch (per-head blocks of queries) and token by token (all query heads of a
+    /// key/value head together) give the same logits at every position.
     @Test func blockAndTokenByTokenAttentionAgree() throws {
         let model = try TestModels.model(.smollm2)
         let ids = tokens(model, 40)

@@ -13,23 +13,28 @@ struct AttentionPlan {
         let visibleCounts: [Int]
     }
 
-    /// One head of `count` tokens of a run, from the run's token `start`.
+    /// `count` tokens of a run from the run's token `start`: one query head of a block of
+    /// tokens, or (`grouped`) every query head sharing key/value head `head`, token by token.
     struct Task {
         let run: Int
         let head: Int
         let start: Int
         let count: Int
+        let grouped: Bool
     }
 
     /// Query tokens per task: enough rows for sgemm, small enough to spread work over threads.
     static let blockTokens = 64
+    /// Runs shorter than this (decode steps) are attended token by token, a key/value head's
+    /// query heads together.
+    static let blockMinimum = 4
 
     private(set) var runs: [Run] = []
     private(set) var tasks: [Task] = []
     /// Most cells any task reads.
     private(set) var maxCells = 0
 
-    init(batch: Batch, cache: KVCache, headCount: Int) {
+    init(batch: Batch, cache: KVCache, headCount: Int, kvHeadCount: Int) {
         var i = 0
         while i < batch.count {
             let sequence = batch.sequences[i]
@@ -45,9 +50,16 @@ struct AttentionPlan {
             i = end
         }
         for (r, run) in runs.enumerated() {
+            if run.tokenCount < Self.blockMinimum {
+                for head in 0..<kvHeadCount {
+                    tasks.append(Task(run: r, head: head, start: 0, count: run.tokenCount, grouped: true))
+                }
+                continue
+            }
             for start in stride(from: 0, to: run.tokenCount, by: Self.blockTokens) {
                 for head in 0..<headCount {
-                    tasks.append(Task(run: r, head: head, start: start, count: min(Self.blockTokens, run.tokenCount - start)))
+                    tasks.append(Task(run: r, head: head, start: start, count: min(Self.blockTokens, run.tokenCount - start),
+                                      grouped: false))
                 }
             }
         }

@@ -32,7 +32,7 @@ public final class InferenceContext {
         workspace.reserve(tokens: n)
         let ws = workspace
         let cells = (0..<n).map { i in cache.allocate(sequence: batch.sequences[i], position: batch.positions[i])! }
-        let plan = AttentionPlan(batch: batch, cache: cache, headCount: c.headCount)
+        let plan = AttentionPlan(batch: batch, cache: cache, headCount: c.headCount, kvHeadCount: c.kvHeadCount)
         let pool = MatmulTuning.pool
         ws.reserveAttentionScratch(pool.threadCount * attention.scratchPerThread(plan))
         let embd = c.embeddingLength, d = c.headDimension
