@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Row-wise RMS normalisation: `out[r] = x[r] / sqrt(mean(x[r]²) + eps) * weight`.
@@ -6,16 +7,21 @@ public func rmsNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, row
                     eps: Float, into out: UnsafeMutablePointer<Float>) {
     for r in 0..<rows {
         let row = x + r * dim
-        var sumSquares: Float = 0
-        for i in 0..<dim { sumSquares += row[i] * row[i] }
+        let sumSquares = dot(row, row, count: dim)
         let scale = 1 / (sumSquares / Float(dim) + eps).squareRoot()
         let dst = out + r * dim
         for i in 0..<dim { dst[i] = row[i] * scale * weight[i] }
     }
 }
 
-/// SwiGLU gate: `gate[i] = silu(gate[i]) * up[i]` over `count` values.
+/// SwiGLU gate: `gate[i] = silu(gate[i]) * up[i]` over `count` values (vector exp in C).
 public func siluMultiply(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
+    if kernelLevel > 0 { return dv_silu_mul(gate, up, Int32(count)) }
+    siluMultiplyReference(gate, up, count: count)
+}
+
+/// `siluMultiply` with libm's exp, one value at a time.
+public func siluMultiplyReference(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
     for i in 0..<count {
         let g = gate[i]
         gate[i] = g / (1 + Foundation.exp(-g)) * up[i]
@@ -32,8 +38,14 @@ public func addBias(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Floa
     for r in 0..<rows { addInPlace(x + r * dim, bias, count: dim) }
 }
 
-/// In-place softmax over `count` values; returns nothing, leaves probabilities summing to 1.
+/// In-place softmax over `count` values, leaving probabilities summing to 1 (vector exp in C).
 public func softmaxInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    if kernelLevel > 0 { return dv_softmax(x, Int32(count)) }
+    softmaxReference(x, count: count)
+}
+
+/// `softmaxInPlace` with libm's exp, one value at a time.
+public func softmaxReference(_ x: UnsafeMutablePointer<Float>, count: Int) {
     var maximum = -Float.infinity
     for i in 0..<count { maximum = max(maximum, x[i]) }
     var sum: Float = 0

@@ -8,6 +8,9 @@ public enum MatmulTuning {
     nonisolated(unsafe) public static var sgemmMinTokens = 128
     /// Whether to split work over `WorkerPool.shared` (false: the calling thread only).
     nonisolated(unsafe) public static var parallel = true
+
+    /// The pool work is split over: `WorkerPool.shared`, or `.serial` when not `parallel`.
+    public static var pool: WorkerPool { parallel ? .shared : .serial }
 }
 
 /// Instruction level of the C kernels on this machine (0: none, use the Swift twins).
@@ -26,7 +29,7 @@ public func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, n: Int, _ y: Un
         return
     }
     if kernelLevel == 0 { return matmulQuantizedReference(w, x, n: n, y) }
-    let pool = MatmulTuning.parallel ? WorkerPool.shared : WorkerPool.serial
+    let pool = MatmulTuning.pool
     if n >= MatmulTuning.sgemmMinTokens {
         return matmulSgemm(w, x, n: n, y, pool: pool)
     }
@@ -43,33 +46,55 @@ func chunkRows(_ rows: Int, threads: Int, perThread: Int = 4) -> Int {
 
 /// The int8 / float kernel path (any n).
 func matmulInteger(_ w: WeightMatrix, _ x: UnsafePointer<Float>, n: Int, _ y: UnsafeMutablePointer<Float>, pool: WorkerPool) {
-    let rows = w.rows, cols = w.cols, rowBytes = w.rowBytes, data = w.data
-    let bs = ActivationLayout.blockSize(for: w.type)
-    let nb = bs > 0 ? cols / bs : 0
-    // xq: [n, nb] activation blocks
-    let xq = UnsafeMutableRawPointer.allocate(byteCount: max(64, n * ActivationLayout.bytesPerToken(w.type, cols: cols)), alignment: 64)
-    defer { xq.deallocate() }
-    if bs == 32 {
-        dv_quantize_32(x, xq.assumingMemoryBound(to: dv_xq32.self), Int32(n * nb))
-    } else if bs == 256 {
-        dv_quantize_256(x, xq.assumingMemoryBound(to: dv_xq256.self), Int32(n * nb))
+    let activations = QuantizedActivations(x, n: n, cols: w.cols, blockSize: ActivationLayout.blockSize(for: w.type))
+    defer { activations.release() }
+    let step = chunkRows(w.rows, threads: pool.threadCount)
+    pool.run(chunks: (w.rows + step - 1) / step) { c, _ in
+        integerRows(w, c * step..<min(w.rows, (c + 1) * step), activations, y)
     }
-    let q32 = UnsafePointer(xq.assumingMemoryBound(to: dv_xq32.self))
-    let q256 = UnsafePointer(xq.assumingMemoryBound(to: dv_xq256.self))
-    let step = chunkRows(rows, threads: pool.threadCount)
-    let chunks = (rows + step - 1) / step
-    let type = w.type
-    pool.run(chunks: chunks) { c, _ in
-        let r0 = Int32(c * step), r1 = Int32(min(rows, (c + 1) * step))
-        switch type {
-        case .q4_1: dv_mm_q4_1(data, rowBytes, Int32(nb), r0, r1, q32, Int32(n), y, rows)
-        case .q5_0: dv_mm_q5_0(data, rowBytes, Int32(nb), r0, r1, q32, Int32(n), y, rows)
-        case .q8_0: dv_mm_q8_0(data, rowBytes, Int32(nb), r0, r1, q32, Int32(n), y, rows)
-        case .q4_K: dv_mm_q4_K(data, rowBytes, Int32(nb), r0, r1, q256, Int32(n), y, rows)
-        case .q6_K: dv_mm_q6_K(data, rowBytes, Int32(nb), r0, r1, q256, Int32(n), y, rows)
-        case .f32: dv_mm_f32(data, rowBytes, Int32(cols), r0, r1, x, Int32(n), y, rows)
-        case .f16: dv_mm_f16(data, rowBytes, Int32(cols), r0, r1, x, Int32(n), y, rows)
-        default: break
+}
+
+/// x: [n, cols] quantized to the int8 blocks of one block size (32 or 256; 0 keeps the floats),
+/// in a recycled buffer.
+struct QuantizedActivations {
+    let floats: UnsafePointer<Float>
+    let n: Int
+    let blockSize: Int
+    private let buffer: BufferRecycler.Buffer
+
+    init(_ x: UnsafePointer<Float>, n: Int, cols: Int, blockSize: Int) {
+        floats = x
+        self.n = n
+        self.blockSize = blockSize
+        let blocks = blockSize > 0 ? n * cols / blockSize : 0
+        buffer = BufferRecycler.shared.take(bytes: blockSize == 32 ? blocks * ActivationLayout.q32Bytes
+                                                   : blockSize == 256 ? blocks * ActivationLayout.q256Bytes : 0)
+        if blockSize == 32 {
+            dv_quantize_32(x, buffer.pointer.assumingMemoryBound(to: dv_xq32.self), Int32(blocks))
+        } else if blockSize == 256 {
+            dv_quantize_256(x, buffer.pointer.assumingMemoryBound(to: dv_xq256.self), Int32(blocks))
         }
+    }
+
+    var q32: UnsafePointer<dv_xq32> { UnsafePointer(buffer.pointer.assumingMemoryBound(to: dv_xq32.self)) }
+    var q256: UnsafePointer<dv_xq256> { UnsafePointer(buffer.pointer.assumingMemoryBound(to: dv_xq256.self)) }
+
+    func release() { BufferRecycler.shared.giveBack(buffer) }
+}
+
+/// y[:, rows] of y: [n, w.rows] with the C kernel of w's type (activations quantized for that type).
+func integerRows(_ w: WeightMatrix, _ rows: Range<Int>, _ a: QuantizedActivations, _ y: UnsafeMutablePointer<Float>) {
+    let data = w.data, rowBytes = w.rowBytes, ldy = w.rows, n = Int32(a.n)
+    let nb = Int32(a.blockSize > 0 ? w.cols / a.blockSize : 0)
+    let r0 = Int32(rows.lowerBound), r1 = Int32(rows.upperBound)
+    switch w.type {
+    case .q4_1: dv_mm_q4_1(data, rowBytes, nb, r0, r1, a.q32, n, y, ldy)
+    case .q5_0: dv_mm_q5_0(data, rowBytes, nb, r0, r1, a.q32, n, y, ldy)
+    case .q8_0: dv_mm_q8_0(data, rowBytes, nb, r0, r1, a.q32, n, y, ldy)
+    case .q4_K: dv_mm_q4_K(data, rowBytes, nb, r0, r1, a.q256, n, y, ldy)
+    case .q6_K: dv_mm_q6_K(data, rowBytes, nb, r0, r1, a.q256, n, y, ldy)
+    case .f32: dv_mm_f32(data, rowBytes, Int32(w.cols), r0, r1, a.floats, n, y, ldy)
+    case .f16: dv_mm_f16(data, rowBytes, Int32(w.cols), r0, r1, a.floats, n, y, ldy)
+    default: break
     }
 }

@@ -23,8 +23,9 @@ func matmulSgemm(_ w: WeightMatrix, _ x: UnsafePointer<Float>, n: Int, _ y: Unsa
     let chunks = (rows + tile - 1) / tile
     let threads = pool.threadCount
     // buffers: [threads, tile, cols]
-    let buffers = UnsafeMutablePointer<Float>.allocate(capacity: type == .f32 ? 1 : threads * tile * cols)
-    defer { buffers.deallocate() }
+    let recycled = BufferRecycler.shared.take(bytes: type == .f32 ? 4 : threads * tile * cols * 4)
+    defer { BufferRecycler.shared.giveBack(recycled) }
+    let buffers = recycled.pointer.assumingMemoryBound(to: Float.self)
     pool.run(chunks: chunks) { c, thread in
         let r0 = c * tile, r1 = min(rows, r0 + tile)
         // wt: [r1 - r0, cols] fp32 (F32 weights are used in place)

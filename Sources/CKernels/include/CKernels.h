@@ -18,6 +18,16 @@ int dv_level(void);
 /// Sets the level used (clamped to the detected one).
 void dv_set_level(int level);
 
+/// Sum of `count` floats read with AVX2 loads (a memory read bandwidth probe; requires level ≥ 1).
+float dv_read_sum(const float *x, size_t count);
+
+/// y[i] = e^x[i] (relative error < 2e-7; inputs clamped to [-87, 88]). Requires level ≥ 1.
+void dv_exp(const float *x, float *y, int count);
+/// In-place softmax of `count` floats. Requires level ≥ 1.
+void dv_softmax(float *x, int count);
+/// gate[i] = silu(gate[i]) · up[i]. Requires level ≥ 1.
+void dv_silu_mul(float *gate, const float *up, int count);
+
 /// A spin-wait hint (x86 `pause`).
 void dv_pause(void);
 

@@ -2,6 +2,10 @@
 /// prompt tokens and the next token of every running request (continuous batching: a request
 /// can start whenever a sequence slot is free).
 ///
+/// Finished requests leave their cells in the cache as reusable prefixes (evicted least recently
+/// used first when cells or sequence ids run out): a new prompt starting with tokens a running or
+/// kept sequence holds shares those cells instead of recomputing them.
+///
 /// Not thread-safe: owned by one task, like its `InferenceContext`.
 public final class BatchGenerator {
     public let context: InferenceContext
@@ -23,8 +27,11 @@ public final class BatchGenerator {
     }
 
     private var running: [Running] = []
+    private var prefixes = PrefixCache()
     private var nextID = 0
     private var finished: [Int: GenerationResult] = [:]
+    /// Prompt tokens, over all requests started, whose cells were shared instead of computed.
+    public private(set) var reusedPromptTokens = 0
 
     public init(context: InferenceContext, tokenizer: Tokenizer) {
         self.context = context
@@ -38,20 +45,60 @@ public final class BatchGenerator {
 
     /// Starts `request`; returns its id. Throws when the prompt cannot fit in the context.
     public func start(_ request: GenerationRequest) throws(InferenceError) -> Int {
-        let used = Set(running.map(\.sequence))
-        guard let sequence = (0..<Int32(KVCache.maxSequences)).first(where: { !used.contains($0) }) else {
-            throw .contextFull(needed: 1, free: 0)
-        }
+        guard hasFreeSlot else { throw .contextFull(needed: 1, free: 0) }
         guard !request.prompt.isEmpty else { throw .emptyBatch }
         let needed = request.prompt.count + 1
         guard needed <= context.cache.capacity else { throw .contextFull(needed: needed, free: context.cache.freeCellCount) }
+        // The longest prefix some sequence holds; the last prompt token is always computed (its logits are needed).
+        var source: (sequence: Int32, length: Int) = (-1, 0)
+        for r in running {
+            let length = commonPrefixLength(request.prompt, (r.prompt + r.generated).prefix(Int(r.nextPosition)))
+            if length > source.length { source = (r.sequence, length) }
+        }
+        for entry in prefixes.entries {
+            let length = commonPrefixLength(request.prompt, entry.tokens)
+            if length > source.length { source = (entry.sequence, length) }
+        }
+        let reused = min(source.length, request.prompt.count - 1)
+        let sequence = freeSequence(sparing: source.sequence)
+        if sequence == source.sequence {
+            // No other id was free: the request takes the kept prefix's sequence over.
+            prefixes.remove(sequence)
+            context.cache.removeSequence(sequence, positions: Int32(reused)..<Int32.max)
+            reusedPromptTokens += reused
+        } else if reused > 0 {
+            context.cache.copySequence(source.sequence, to: sequence, positions: 0..<Int32(reused))
+            prefixes.touch(source.sequence)
+            reusedPromptTokens += reused
+        }
         let id = nextID
         nextID += 1
         running.append(Running(
             id: id, sequence: sequence, sampler: Sampler(request.parameters),
-            pendingPrompt: request.prompt[...], prompt: request.prompt, nextPosition: 0,
+            pendingPrompt: request.prompt[reused...], prompt: request.prompt, nextPosition: Int32(reused),
             decoder: StreamingDecoder(tokenizer: tokenizer), filter: StopStringFilter(stops: request.parameters.stop)))
         return id
+    }
+
+    /// A sequence id no running request uses, evicting kept prefixes (other than `spared`'s) as needed.
+    private func freeSequence(sparing spared: Int32) -> Int32 {
+        while true {
+            let used = Set(running.map(\.sequence) + prefixes.sequences)
+            if let free = (0..<Int32(KVCache.maxSequences)).first(where: { !used.contains($0) }) { return free }
+            // All ids are taken though fewer than maxSequences run: the rest are kept prefixes, and
+            // when `spared` is the only one, the caller takes it over.
+            guard let evicted = prefixes.evictOldest(sparing: spared) else { return spared }
+            context.cache.removeSequence(evicted)
+        }
+    }
+
+    /// Evicts kept prefixes, oldest first, until `cells` cells are free or none are kept; returns
+    /// whether that many are free.
+    private func makeRoom(_ cells: Int) -> Bool {
+        while context.cache.freeCellCount < cells, let evicted = prefixes.evictOldest() {
+            context.cache.removeSequence(evicted)
+        }
+        return context.cache.freeCellCount >= cells
     }
 
     /// Stops request `id` and frees its cache cells.
@@ -86,6 +133,7 @@ public final class BatchGenerator {
             }
         }
         guard !batch.isEmpty else { return [] }
+        _ = makeRoom(batch.count)
         let logits = try context.decode(batch)
 
         var events: [GenerationEvent] = []
@@ -107,7 +155,7 @@ public final class BatchGenerator {
             if reason == nil {
                 if running[r].generated.count >= running[r].sampler.parameters.maxTokens {
                     reason = .maxTokens
-                } else if context.cache.freeCellCount == 0 {
+                } else if !makeRoom(1) {
                     reason = .contextFull
                 }
             }
@@ -121,7 +169,8 @@ public final class BatchGenerator {
             events.append(GenerationEvent(request: running[r].id, token: token, text: text, finished: reason))
         }
         for r in done.sorted(by: >) {
-            context.cache.removeSequence(running[r].sequence)
+            let request = running[r]
+            prefixes.keep(request.sequence, tokens: Array((request.prompt + request.generated).prefix(Int(request.nextPosition))))
             running.remove(at: r)
         }
         return events

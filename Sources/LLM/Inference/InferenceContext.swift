@@ -8,13 +8,15 @@ public final class InferenceContext {
     public let cache: KVCache
     private let workspace: Workspace
     private let rope: RotaryEmbedding
+    private let attention: Attention
 
     /// A context whose KV cache holds `capacity` tokens in all (shared prefixes count once).
     public init(model: LanguageModel, capacity: Int) {
         self.model = model
         cache = KVCache(config: model.config, capacity: capacity)
-        workspace = Workspace(config: model.config, cacheCapacity: capacity)
+        workspace = Workspace(config: model.config)
         rope = RotaryEmbedding(config: model.config)
+        attention = Attention(config: model.config)
     }
 
     /// Runs `batch` through the model, storing its keys and values in the cache, and returns the
@@ -30,67 +32,43 @@ public final class InferenceContext {
         workspace.reserve(tokens: n)
         let ws = workspace
         let cells = (0..<n).map { i in cache.allocate(sequence: batch.sequences[i], position: batch.positions[i])! }
-        let embd = c.embeddingLength
+        let plan = AttentionPlan(batch: batch, cache: cache, headCount: c.headCount, kvHeadCount: c.kvHeadCount)
+        let pool = MatmulTuning.pool
+        ws.reserveAttentionScratch(pool.threadCount * attention.scratchPerThread(plan))
+        let embd = c.embeddingLength, d = c.headDimension
 
         // hidden: [n, nEmbd]
-        for i in 0..<n { w.tokenEmbedding.dequantizeRow(Int(batch.tokens[i]), into: ws.hidden + i * embd) }
+        for i in 0..<n {
+            w.tokenEmbedding.dequantizeRow(Int(batch.tokens[i]), into: ws.hidden + i * embd)
+            rope.fillTable(position: batch.positions[i], into: ws.rotations + i * d)
+        }
 
         for (l, layer) in w.layers.enumerated() {
             rmsNorm(ws.hidden, weight: layer.attentionNorm.floats, rows: n, dim: embd, eps: c.rmsEpsilon, into: ws.normed)
-            matmul(layer.query, ws.normed, n: n, ws.query)     // query: [n, nHead·headDim]
-            matmul(layer.key, ws.normed, n: n, ws.key)         // key: [n, kvDim]
-            matmul(layer.value, ws.normed, n: n, ws.value)     // value: [n, kvDim]
+            // query: [n, nHead·headDim]; key, value: [n, kvDim]
+            matmul([(layer.query, ws.query), (layer.key, ws.key), (layer.value, ws.value)], ws.normed, n: n)
             if let bias = layer.queryBias { addBias(ws.query, bias.floats, rows: n, dim: c.queryDimension) }
             if let bias = layer.keyBias { addBias(ws.key, bias.floats, rows: n, dim: c.kvDimension) }
             if let bias = layer.valueBias { addBias(ws.value, bias.floats, rows: n, dim: c.kvDimension) }
             for i in 0..<n {
-                rope.apply(ws.query + i * c.queryDimension, heads: c.headCount, position: batch.positions[i])
-                rope.apply(ws.key + i * c.kvDimension, heads: c.kvHeadCount, position: batch.positions[i])
+                rope.apply(ws.query + i * c.queryDimension, heads: c.headCount, table: ws.rotations + i * d)
+                rope.apply(ws.key + i * c.kvDimension, heads: c.kvHeadCount, table: ws.rotations + i * d)
                 let cell = Int(cells[i])
                 cache.keys(layer: l, cell: cell).update(from: ws.key + i * c.kvDimension, count: c.kvDimension)
                 cache.values(layer: l, cell: cell).update(from: ws.value + i * c.kvDimension, count: c.kvDimension)
             }
-            for i in 0..<n {
-                attend(layer: l, query: ws.query + i * c.queryDimension, output: ws.attention + i * c.queryDimension,
-                       sequence: batch.sequences[i], position: batch.positions[i])
-            }
+            attention.run(layer: l, plan: plan, cache: cache, query: ws.query, output: ws.attention,
+                          scratch: ws.attentionScratch, pool: pool)
             matmul(layer.attentionOutput, ws.attention, n: n, ws.normed)   // normed: [n, nEmbd]
             addInPlace(ws.hidden, ws.normed, count: n * embd)
 
             rmsNorm(ws.hidden, weight: layer.feedForwardNorm.floats, rows: n, dim: embd, eps: c.rmsEpsilon, into: ws.normed)
-            matmul(layer.gate, ws.normed, n: n, ws.gate)       // gate: [n, nFF]
-            matmul(layer.up, ws.normed, n: n, ws.up)           // up: [n, nFF]
+            matmul([(layer.gate, ws.gate), (layer.up, ws.up)], ws.normed, n: n)   // gate, up: [n, nFF]
             siluMultiply(ws.gate, ws.up, count: n * c.feedForwardLength)
             matmul(layer.down, ws.gate, n: n, ws.normed)       // normed: [n, nEmbd]
             addInPlace(ws.hidden, ws.normed, count: n * embd)
         }
         return outputLogits(batch)
-    }
-
-    /// Causal attention of one token over its sequence's cells. query, output: [nHead, headDim]
-    private func attend(layer: Int, query: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
-                        sequence: Int32, position: Int32) {
-        let c = model.config
-        let visible = cache.visibleCells(of: sequence, upTo: position)
-        let d = c.headDimension
-        let group = c.headCount / c.kvHeadCount
-        let scale = 1 / Float(d).squareRoot()
-        let scores = workspace.scores
-        for h in 0..<c.headCount {
-            let q = query + h * d
-            let kvOffset = (h / group) * d
-            for (j, cell) in visible.enumerated() {
-                scores[j] = dot(q, cache.keys(layer: layer, cell: Int(cell)) + kvOffset, count: d) * scale
-            }
-            softmaxInPlace(scores, count: visible.count)
-            let out = output + h * d
-            out.initialize(repeating: 0, count: d)
-            for (j, cell) in visible.enumerated() {
-                let v = cache.values(layer: layer, cell: Int(cell)) + kvOffset
-                let p = scores[j]
-                for k in 0..<d { out[k] += p * v[k] }
-            }
-        }
     }
 
     /// Final norm and output head for the tokens that asked for logits.

@@ -18,14 +18,23 @@ struct RotaryEmbedding {
         }
     }
 
-    func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, position: Int32) {
-        let half = headDimension / 2
-        for i in 0..<half {
+    /// Cosines and sines of every rotation angle at `position`. table: [headDimension / 2, 2]
+    func fillTable(position: Int32, into table: UnsafeMutablePointer<Float>) {
+        for i in 0..<headDimension / 2 {
             let angle = Double(position) * Double(inverseFrequencies[i])
-            let cosine = Float(cos(angle)), sine = Float(sin(angle))
-            let (a, b) = pairsHalfApart ? (i, i + half) : (2 * i, 2 * i + 1)
-            for h in 0..<heads {
-                let head = x + h * headDimension
+            table[2 * i] = Float(cos(angle))
+            table[2 * i + 1] = Float(sin(angle))
+        }
+    }
+
+    /// Rotates x: [heads, headDimension] by the angles of `table` (from `fillTable`).
+    func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, table: UnsafePointer<Float>) {
+        let half = headDimension / 2
+        for h in 0..<heads {
+            let head = x + h * headDimension
+            for i in 0..<half {
+                let cosine = table[2 * i], sine = table[2 * i + 1]
+                let (a, b) = pairsHalfApart ? (i, i + half) : (2 * i, 2 * i + 1)
                 let x0 = head[a], x1 = head[b]
                 head[a] = x0 * cosine - x1 * sine
                 head[b] = x0 * sine + x1 * cosine

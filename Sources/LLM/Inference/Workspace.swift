@@ -4,16 +4,14 @@ final class Workspace {
     private(set) var tokenCapacity = 0
     private let config: ModelConfig
     /// hidden, normed: [n, nEmbd]; query, attention: [n, nHead·headDim]; key, value: [n, kvDim];
-    /// gate, up: [n, nFF]
-    private(set) var hidden, normed, query, attention, key, value, gate, up: UnsafeMutablePointer<Float>
-    /// Attention scores of one head of one token: [cache capacity]
-    private(set) var scores: UnsafeMutablePointer<Float>
-    private let scoreCapacity: Int
+    /// gate, up: [n, nFF]; rotations: [n, headDim] (RoPE cosines and sines)
+    private(set) var hidden, normed, query, attention, key, value, gate, up, rotations: UnsafeMutablePointer<Float>
+    /// Attention scratch of all threads; see `Attention.scratchPerThread`.
+    private(set) var attentionScratch: UnsafeMutablePointer<Float>
+    private var attentionScratchCapacity = 0
 
-    init(config: ModelConfig, cacheCapacity: Int) {
+    init(config: ModelConfig) {
         self.config = config
-        scoreCapacity = cacheCapacity
-        scores = .allocate(capacity: cacheCapacity)
         hidden = .allocate(capacity: 0)
         normed = .allocate(capacity: 0)
         query = .allocate(capacity: 0)
@@ -22,16 +20,20 @@ final class Workspace {
         value = .allocate(capacity: 0)
         gate = .allocate(capacity: 0)
         up = .allocate(capacity: 0)
+        rotations = .allocate(capacity: 0)
+        attentionScratch = .allocate(capacity: 0)
     }
 
     deinit {
-        for buffer in [hidden, normed, query, attention, key, value, gate, up, scores] { buffer.deallocate() }
+        for buffer in [hidden, normed, query, attention, key, value, gate, up, rotations, attentionScratch] {
+            buffer.deallocate()
+        }
     }
 
     /// Makes every per-token buffer hold at least `n` tokens.
     func reserve(tokens n: Int) {
         guard n > tokenCapacity else { return }
-        for buffer in [hidden, normed, query, attention, key, value, gate, up] { buffer.deallocate() }
+        for buffer in [hidden, normed, query, attention, key, value, gate, up, rotations] { buffer.deallocate() }
         let c = config
         hidden = .allocate(capacity: n * c.embeddingLength)
         normed = .allocate(capacity: n * c.embeddingLength)
@@ -41,6 +43,15 @@ final class Workspace {
         value = .allocate(capacity: n * c.kvDimension)
         gate = .allocate(capacity: n * c.feedForwardLength)
         up = .allocate(capacity: n * c.feedForwardLength)
+        rotations = .allocate(capacity: n * c.headDimension)
         tokenCapacity = n
+    }
+
+    /// Makes the attention scratch hold at least `floats` values.
+    func reserveAttentionScratch(_ floats: Int) {
+        guard floats > attentionScratchCapacity else { return }
+        attentionScratch.deallocate()
+        attentionScratch = .allocate(capacity: floats)
+        attentionScratchCapacity = floats
     }
 }

@@ -1,0 +1,123 @@
+import ArgParse
+import Dispatch
+import Foundation
+import LLM
+import Tensor
+
+/// `divvy bench`: throughput, latency, memory bandwidth and the decode roofline of one model.
+enum BenchCommand: CLICommand {
+    static let path = ["bench"]
+    static let model = Option<String>("model", short: "m", valueName: "name|path", help: "Model short name or .gguf path.",
+                                      default: "qwen2.5-coder-1.5b")
+    static let threads = Option<Int>("threads", valueName: "n", help: "Threads: 1, or 2+ for the whole worker pool.",
+                                     default: 2, validate: { $0 >= 1 ? nil : "must be at least 1" })
+    static let json = Flag("json", help: "Print the figures as JSON instead of a table.")
+    static let sections = ["prefill", "decode", "batch", "ttft", "bandwidth"]
+    static let only = Option<String>("only", valueName: "list", help: "Comma-separated sections to run: \(sections.joined(separator: ", ")) (default: all).",
+                                     validate: { list in
+                                         let unknown = list.split(separator: ",").map(String.init).filter { !sections.contains($0) }
+                                         return unknown.isEmpty ? nil : "unknown section \(unknown.joined(separator: ", "))"
+                                     })
+    static let command = Command("bench", summary: "Measure prefill, decode, batched decode, time to first token and memory bandwidth.",
+                                 arguments: [model, threads, json, only])
+
+    struct Report: Encodable {
+        let model: String
+        let threads: Int
+        let loadSeconds: Double
+        var prefill64TokensPerSecond, prefill512TokensPerSecond, decode64TokensPerSecond: Double?
+        /// Sequence count → summed generated tokens per second.
+        var aggregateDecodeTokensPerSecond: [String: Double]?
+        var timeToFirstTokenSeconds, timeToFirstTokenSharedPrefixSeconds: Double?
+        var bandwidthOneThreadGBps, bandwidthTwoThreadsGBps: Double?
+        let weightBytesPerToken: Int
+        var decodeCeilingTokensPerSecond, decodeFractionOfCeiling: Double?
+        var peakRSSBytes = 0
+    }
+
+    static func run(_ arguments: ParsedCommand) async throws {
+        let path = try ModelLocator.resolve(arguments[model]!)
+        MatmulTuning.parallel = arguments[threads]! > 1
+        let usedThreads = MatmulTuning.parallel ? WorkerPool.shared.threadCount : 1
+        let progress = Console.stderrIsTerminal && !arguments[json]
+        func step(_ what: String) { if progress { Console.error("… \(what)") } }
+
+        step("loading")
+        var loadSeconds = Double.infinity
+        var loaded: LanguageModel?
+        for _ in 0..<3 {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            loaded = try LanguageModel(path: path)
+            loadSeconds = min(loadSeconds, Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
+        }
+        let bench = EngineBenchmark(model: loaded!)
+        let wanted = Set(arguments[only].map { $0.split(separator: ",").map(String.init) } ?? sections)
+        var report = Report(model: path, threads: usedThreads, loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
+        _ = try bench.prefill(tokens: 16, repeats: 1)   // touch the weights once
+        if wanted.contains("prefill") {
+            step("prefill")
+            report.prefill64TokensPerSecond = try bench.prefill(tokens: 64)
+            report.prefill512TokensPerSecond = try bench.prefill(tokens: 512, repeats: 2)
+        }
+        if wanted.contains("decode") {
+            step("decode")
+            report.decode64TokensPerSecond = try bench.decode(sequences: 1)
+        }
+        if wanted.contains("batch") {
+            var aggregate: [String: Double] = [:]
+            for sequences in [1, 2, 4, 8] {
+                step("decode, \(sequences) sequences")
+                aggregate[String(sequences)] = try bench.decode(sequences: sequences)
+            }
+            report.aggregateDecodeTokensPerSecond = aggregate
+        }
+        if wanted.contains("ttft") {
+            step("time to first token")
+            report.timeToFirstTokenSeconds = try bench.timeToFirstToken(sharedPrefix: false)
+            report.timeToFirstTokenSharedPrefixSeconds = try bench.timeToFirstToken(sharedPrefix: true)
+        }
+        report.peakRSSBytes = peakRSS()   // before the bandwidth probe's 1 GiB array
+        if wanted.contains("bandwidth") {
+            step("memory bandwidth")
+            let bandwidth1 = MemoryBandwidth.measure(pool: .serial)
+            let bandwidth2 = MemoryBandwidth.measure(pool: .shared)
+            report.bandwidthOneThreadGBps = bandwidth1 / 1e9
+            report.bandwidthTwoThreadsGBps = bandwidth2 / 1e9
+            let ceiling = (usedThreads > 1 ? max(bandwidth1, bandwidth2) : bandwidth1) / Double(bench.weightBytesPerToken)
+            report.decodeCeilingTokensPerSecond = ceiling
+            report.decodeFractionOfCeiling = report.decode64TokensPerSecond.map { $0 / ceiling }
+        }
+        if arguments[json] { return try Console.printJSON(report) }
+        print(table(report))
+    }
+
+    static func table(_ r: Report) -> String {
+        func f(_ x: Double?, _ digits: Int = 1) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "–" }
+        let aggregate = ["1", "2", "4", "8"].map { f(r.aggregateDecodeTokensPerSecond?[$0]) }.joined(separator: " / ")
+        let rows: [(String, String)] = [
+            ("model", r.model),
+            ("threads", String(r.threads)),
+            ("load", f(r.loadSeconds * 1000, 0) + " ms"),
+            ("prefill, 64 tokens", f(r.prefill64TokensPerSecond) + " tok/s"),
+            ("prefill, 512 tokens", f(r.prefill512TokensPerSecond) + " tok/s"),
+            ("decode, 64 tokens", f(r.decode64TokensPerSecond) + " tok/s"),
+            ("aggregate decode, 1/2/4/8 seqs", aggregate + " tok/s"),
+            ("first token, 416-token prompt", f(r.timeToFirstTokenSeconds.map { $0 * 1000 }, 0) + " ms"),
+            ("  same, 400 tokens shared", f(r.timeToFirstTokenSharedPrefixSeconds.map { $0 * 1000 }, 0) + " ms"),
+            ("read bandwidth, 1 / 2 threads", f(r.bandwidthOneThreadGBps) + " / " + f(r.bandwidthTwoThreadsGBps) + " GB/s"),
+            ("weights read per token", f(Double(r.weightBytesPerToken) / 1e6) + " MB"),
+            ("decode ceiling (roofline)", f(r.decodeCeilingTokensPerSecond) + " tok/s"),
+            ("decode share of ceiling", f(r.decodeFractionOfCeiling.map { $0 * 100 }, 0) + "%"),
+            ("peak RSS", f(Double(r.peakRSSBytes) / 1e6, 0) + " MB"),
+        ]
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+    }
+
+    /// Largest resident set of this process so far (includes the mapped weight pages touched).
+    static func peakRSS() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
+}
