@@ -10,6 +10,8 @@ public enum AgentError: Error, Equatable, CustomStringConvertible {
     case database(path: String, SQLiteError)
     /// A prompt plus its token budget does not fit the model's context.
     case promptTooLong(tokens: Int, limit: Int)
+    /// The KV caches for this many sequences would exceed the memory budget.
+    case kvBudgetExceeded(sequences: Int, tokensPerSequence: Int, neededMiB: Int, budgetMiB: Int)
     /// No run with this id in the database.
     case noSuchRun(Int64)
     /// The database holds something this program cannot read.
@@ -25,6 +27,9 @@ public enum AgentError: Error, Equatable, CustomStringConvertible {
         case let .database(path, error): "database \(path): \(error)"
         case let .promptTooLong(tokens, limit):
             "prompt and answer need \(tokens) tokens, more than the \(limit) the model's context allows"
+        case let .kvBudgetExceeded(sequences, tokens, needed, budget):
+            "\(sequences) sequences of \(tokens) tokens need \(needed) MiB of KV cache, over the budget of \(budget) MiB; "
+                + "lower --parallel or --max-tokens, or raise --kv-budget"
         case .noSuchRun(let id): "no run \(id) in the database (list runs with: divvy runs)"
         case .corruptLog(let reason): "the run log is inconsistent: \(reason)"
         }

@@ -25,13 +25,23 @@ public struct LocalBackend: ModelBackend {
 
 /// Loads the planner and solver models onto one scheduler (one engine per distinct file).
 public enum LocalModels {
+    /// Default cap on the memory of all KV caches (8 solver sequences of the 1.5B need ~600 MiB).
+    public static let defaultKVBudgetMiB = 2048
+
     /// Backends for `paths` in order; the same path twice shares one model and engine.
-    /// Each engine's KV cache holds `parallel` sequences of `tokensPerSequence` tokens.
-    public static func load(paths: [String], store: AgentStore, parallel: Int,
-                            tokensPerSequence: Int) throws -> [LocalBackend] {
+    /// Each engine's KV cache holds `parallel` sequences of `tokensPerSequence` tokens; the
+    /// caches of all models together must fit in `kvBudgetMiB`, else nothing is allocated.
+    public static func load(paths: [String], store: AgentStore, parallel: Int, tokensPerSequence: Int,
+                            kvBudgetMiB: Int = defaultKVBudgetMiB) throws -> [LocalBackend] {
         var distinct: [String] = []
         for path in paths where !distinct.contains(path) { distinct.append(path) }
         let models = try distinct.map { path throws(ModelFileError) in try LanguageModel(path: path) }
+        let cells = max(1, parallel) * tokensPerSequence
+        let neededMiB = models.reduce(0) { $0 + cells * KVCache.bytesPerCell($1.config) } >> 20
+        guard neededMiB <= kvBudgetMiB else {
+            throw AgentError.kvBudgetExceeded(sequences: parallel, tokensPerSequence: tokensPerSequence,
+                                              neededMiB: neededMiB, budgetMiB: kvBudgetMiB)
+        }
         let identities = try models.map { try store.modelIdentity(of: $0.file) }
         let scheduler = EngineScheduler(models: models, capacity: max(1, parallel) * tokensPerSequence,
                                         maxSequences: parallel)

@@ -17,13 +17,15 @@ enum AgentOptions {
                                       default: 8, validate: { (1...KVCache.maxSequences).contains($0) ? nil : "must be 1…\(KVCache.maxSequences)" })
     static let maxTokens = Option<Int>("max-tokens", valueName: "n", help: "Most tokens per model answer.", default: 256,
                                        validate: { $0 > 0 ? nil : "must be positive" })
+    static let kvBudget = Option<Int>("kv-budget", valueName: "MiB", help: "Most memory for the models' KV caches; more sequences are refused.",
+                                      default: LocalModels.defaultKVBudgetMiB, validate: { $0 > 0 ? nil : "must be positive" })
     static let noCache = Flag("no-cache", help: "Neither read nor write the result cache.")
     static let exemplars = Option<Int>("exemplars", valueName: "n", help: "Worked plans in the planner's prompt.",
                                        default: TaskSolver.availableExemplars,
                                        validate: { (0...TaskSolver.availableExemplars).contains($0) ? nil : "must be 0…\(TaskSolver.availableExemplars)" })
 
     /// The options of `solve` and `batch`.
-    static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, exemplars, parallel, maxTokens, noCache, json]
+    static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, exemplars, parallel, maxTokens, kvBudget, noCache, json]
 
     /// Opens the database named by `--db`.
     static func store(_ arguments: ParsedCommand) throws -> AgentStore {
@@ -39,7 +41,8 @@ enum AgentOptions {
         let plannerPath = noPlan ? nil : try ModelLocator.resolve(arguments[planner]!)
         let parallel = arguments[parallel]!, maxTokens = arguments[maxTokens]!
         let backends = try LocalModels.load(paths: [solverPath] + (plannerPath.map { [$0] } ?? []), store: store,
-                                            parallel: parallel, tokensPerSequence: 1024 + maxTokens)
+                                            parallel: parallel, tokensPerSequence: 1024 + maxTokens,
+                                            kvBudgetMiB: arguments[kvBudget]!)
         let useCache = !arguments[noCache]
         let solver = TaskSolver(planner: noPlan ? nil : backends[1], solver: backends[0],
                                 cache: useCache ? ResultCache(store: store) : nil, maxTokens: maxTokens,
@@ -57,6 +60,7 @@ extension AgentError: ExitStatusError {
         case .databaseBusy: 75   // EX_TEMPFAIL: try again later
         case .database: 74       // EX_IOERR
         case .promptTooLong, .noSuchRun, .corruptLog, .databaseCorrupt: ExitCode.dataError
+        case .kvBudgetExceeded: ExitCode.usage
         }
     }
 }

@@ -34,6 +34,15 @@ struct FaultToleranceTests {
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test func moreSequencesThanTheKVBudgetAreRefused() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let result = try DivvyProcess.run(["solve", "What is 1 plus 1?", "--db", folder.path("divvy.db"), "--no-plan",
+                                           "--solver", "smollm2-135m", "--parallel", "64", "--kv-budget", "100"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("over the budget of 100 MiB"))
+    }
+
     @Test func killDashNineMidBatchThenResumeLosesNothing() throws {
         try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
         let folder = try DivvyProcess.ScratchFolder()

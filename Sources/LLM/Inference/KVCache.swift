@@ -6,6 +6,11 @@ public final class KVCache {
     /// Sequence ids must be below this.
     public static let maxSequences = 64
 
+    /// Bytes one cell (one token's keys and values in every layer) takes for `config`.
+    public static func bytesPerCell(_ config: ModelConfig) -> Int {
+        2 * config.layerCount * config.kvDimension * MemoryLayout<Float>.size
+    }
+
     public let capacity: Int
     let layerCount: Int
     let kvDimension: Int
