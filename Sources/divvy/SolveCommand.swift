@@ -32,7 +32,16 @@ enum SolveCommand: CLICommand {
         try await RunCoordinator.run([TaskItem(id: "1", task: text, answer: nil, line: 1)], solver: solver, inFlight: 1,
                                      store: store, run: runID) { _ in }
         try store.finishRun(runID, seconds: (ContinuousClock.now - start).seconds)
-        try printResult(of: store.run(runID), json: json)
+        let run = try store.run(runID)
+        try printResult(of: run, json: json)
+        if let failure = run.tasks.first?.error { throw TaskFailure(reason: failure) }
+    }
+
+    /// The task could not be solved (its error is in the output and the run log): exit 65.
+    struct TaskFailure: ExitStatusError {
+        let reason: String
+        var description: String { "the task was not solved: \(reason)" }
+        var exitStatus: Int32 { ExitCode.dataError }
     }
 
     /// Prints what follows the streamed steps: the final answer and the run's counts (or all as JSON).

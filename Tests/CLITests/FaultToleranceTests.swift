@@ -43,6 +43,19 @@ struct FaultToleranceTests {
         #expect(result.stderr.contains("over the budget of 100 MiB"))
     }
 
+    /// A task longer than the model's context is refused with the reason, in the output and the
+    /// exit status; it is never truncated silently.
+    @Test func taskLongerThanTheContextIsADataError() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let task = String(repeating: "apple ", count: 9000) + "How many apples?"
+        let result = try DivvyProcess.run(["solve", task, "--db", folder.path("divvy.db"), "--no-plan",
+                                           "--solver", "smollm2-135m", "--max-tokens", "8"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("more than the 8192 the model's context allows"))
+        #expect(result.stdout.contains("Answer: (none)"))
+    }
+
     @Test func killDashNineMidBatchThenResumeLosesNothing() throws {
         try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
         let folder = try DivvyProcess.ScratchFolder()
