@@ -18,12 +18,16 @@ enum BenchCommand: CLICommand {
                                          let unknown = list.split(separator: ",").map(String.init).filter { !sections.contains($0) }
                                          return unknown.isEmpty ? nil : "unknown section \(unknown.joined(separator: ", "))"
                                      })
+    static let sgemmMinTokens = Option<Int>("sgemm-min-tokens", valueName: "n",
+                                            help: "Tuning: batches of this many tokens or more use dequantized sgemm instead of the int8 kernels.",
+                                            validate: { $0 >= 1 ? nil : "must be at least 1" })
     static let command = Command("bench", summary: "Measure prefill, decode, batched decode, time to first token and memory bandwidth.",
-                                 arguments: [model, threads, json, only])
+                                 arguments: [model, threads, json, only, sgemmMinTokens])
 
     struct Report: Encodable {
         let model: String
         let threads: Int
+        let sgemmMinTokens: Int
         let loadSeconds: Double
         var prefill64TokensPerSecond, prefill512TokensPerSecond, decode64TokensPerSecond: Double?
         /// Sequence count → summed generated tokens per second.
@@ -38,6 +42,7 @@ enum BenchCommand: CLICommand {
     static func run(_ arguments: ParsedCommand) async throws {
         let path = try ModelLocator.resolve(arguments[model]!)
         MatmulTuning.parallel = arguments[threads]! > 1
+        if let tokens = arguments[sgemmMinTokens] { MatmulTuning.sgemmMinTokens = tokens }
         let usedThreads = MatmulTuning.parallel ? WorkerPool.shared.threadCount : 1
         let progress = Console.stderrIsTerminal && !arguments[json]
         func step(_ what: String) { if progress { Console.error("… \(what)") } }
@@ -52,7 +57,7 @@ enum BenchCommand: CLICommand {
         }
         let bench = EngineBenchmark(model: loaded!)
         let wanted = Set(arguments[only].map { $0.split(separator: ",").map(String.init) } ?? sections)
-        var report = Report(model: path, threads: usedThreads, loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
+        var report = Report(model: path, threads: usedThreads, sgemmMinTokens: MatmulTuning.sgemmMinTokens, loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
         _ = try bench.prefill(tokens: 16, repeats: 1)   // touch the weights once
         if wanted.contains("prefill") {
             step("prefill")

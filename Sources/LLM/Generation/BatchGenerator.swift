@@ -116,25 +116,30 @@ public final class BatchGenerator {
         var batch = Batch()
         var budget = maxPromptTokensPerStep
         var rowOwners: [Int] = []   // index into `running` for each logits row
+        var advances: [(request: Int, tokens: Int)] = []   // index into `running`, tokens in the batch
         for (r, request) in running.enumerated() {
             if !request.pendingPrompt.isEmpty {
                 guard budget > 0 else { continue }
                 let chunk = request.pendingPrompt.prefix(budget)
                 let completes = chunk.count == request.pendingPrompt.count
                 batch.add(Array(chunk), from: request.nextPosition, sequence: request.sequence, logitsForLast: completes)
-                running[r].pendingPrompt = request.pendingPrompt.dropFirst(chunk.count)
-                running[r].nextPosition += Int32(chunk.count)
+                advances.append((r, chunk.count))
                 budget -= chunk.count
                 if completes { rowOwners.append(r) }
             } else if let token = request.lastToken {
                 batch.add(token, position: request.nextPosition, sequence: request.sequence, logits: true)
-                running[r].nextPosition += 1
+                advances.append((r, 1))
                 rowOwners.append(r)
             }
         }
         guard !batch.isEmpty else { return [] }
         _ = makeRoom(batch.count)
         let logits = try context.decode(batch)
+        // Only now that the batch's cells exist do the requests move past its tokens.
+        for (r, count) in advances {
+            running[r].pendingPrompt = running[r].pendingPrompt.dropFirst(count)
+            running[r].nextPosition += Int32(count)
+        }
 
         var events: [GenerationEvent] = []
         var done: [Int] = []
