@@ -34,6 +34,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["divvy", "LLM"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "HTTP", "LLM"]),
+        .testTarget(name: "OpenAIBackendTests", dependencies: ["Agent", "HTTP", "LLM", "Serve"]),
     ],
     swiftLanguageModes: [.v6]
 )
