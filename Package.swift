@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
         .testTarget(name: "ArgParseTests", dependencies: ["ArgParse"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent"]),
-        .testTarget(name: "CLITests", dependencies: ["divvy", "LLM"]),
+        .testTarget(name: "CLITests", dependencies: ["divvy", "LLM", "HTTP", "Serve"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "HTTP", "LLM"]),
         .testTarget(name: "OpenAIBackendTests", dependencies: ["Agent", "HTTP", "LLM", "Serve"]),
