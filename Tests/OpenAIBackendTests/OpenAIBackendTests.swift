@@ -88,10 +88,9 @@ struct OpenAIBackendTests {
 
     @Test func unreachableServerFailsAtOnceWithAClearError() async throws {
         let url = try closedPortURL()
-        let start = ContinuousClock.now
         let error = await #expect(throws: OpenAIBackendError.self) { try await Self.backend(url).complete(Self.request) }
         #expect(error?.description == "cannot reach \(url)/chat/completions: connection refused")
-        #expect(ContinuousClock.now - start < .seconds(1), "a refused connection is not retried")
+        #expect(error?.isRetryable == false, "a refused connection is not retried")
         #expect(throws: OpenAIBackendError.unreachable(url: url + "/models", reason: "connection refused")) {
             try Self.backend(url).listModels()
         }
@@ -117,14 +116,12 @@ struct OpenAIBackendTests {
             return FakeServer.completion("ok")
         }
         let backend = Self.backend(server.url, parallel: 3)
-        let start = ContinuousClock.now
         let texts = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<9 { group.addTask { try await backend.complete(Self.request).text } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(texts == Array(repeating: "ok", count: 9))
-        #expect(server.peakHandling == 3)
-        #expect(ContinuousClock.now - start < .seconds(1.8), "requests did not overlap")
+        #expect(server.peakHandling == 3, "three requests in flight at once, never more")
     }
 
     @Test func listModelsReadsTheServersModelIds() throws {
