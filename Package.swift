@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: optimizedSwift),
         .target(name: "LLM", dependencies: ["Tensor"], swiftSettings: optimizedSwift),
-        .target(name: "Agent", dependencies: ["LLM", "SQLiteKit"], swiftSettings: optimizedSwift),
+        .target(name: "Agent", dependencies: ["LLM", "SQLiteKit", "HTTP"], swiftSettings: optimizedSwift),
         .target(name: "HTTP"),
         .target(name: "Serve", dependencies: ["HTTP", "LLM"], swiftSettings: optimizedSwift),
         .executableTarget(name: "divvy", dependencies: ["Agent", "LLM", "ArgParse", "HTTP", "Serve"], swiftSettings: optimizedSwift),
@@ -31,9 +31,10 @@ let package = Package(
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
         .testTarget(name: "ArgParseTests", dependencies: ["ArgParse"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent"]),
-        .testTarget(name: "CLITests", dependencies: ["divvy", "LLM", "SQLiteKit"]),
+        .testTarget(name: "CLITests", dependencies: ["divvy", "LLM", "SQLiteKit", "HTTP", "Serve"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "HTTP", "LLM"]),
+        .testTarget(name: "OpenAIBackendTests", dependencies: ["Agent", "HTTP", "LLM", "Serve"]),
     ],
     swiftLanguageModes: [.v6]
 )

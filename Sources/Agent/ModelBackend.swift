@@ -30,7 +30,8 @@ public struct Completion: Sendable, Equatable {
     }
 }
 
-/// A model that answers chat requests: the local engine, or (later) an HTTP server.
+/// A model that answers chat requests: the local engine (`LocalBackend`) or an OpenAI-compatible
+/// server (`OpenAIBackend`).
 ///
 /// Concurrent ``complete(_:)`` calls are meant to be batched by the backend, so callers may
 /// issue one call per subproblem from many tasks at once.

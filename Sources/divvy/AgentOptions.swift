@@ -17,39 +17,47 @@ enum AgentOptions {
                                       default: 8, validate: { (1...KVCache.maxSequences).contains($0) ? nil : "must be 1…\(KVCache.maxSequences)" })
     static let maxTokens = Option<Int>("max-tokens", valueName: "n", help: "Most tokens per model answer.", default: 256,
                                        validate: { $0 > 0 ? nil : "must be positive" })
-    static let kvBudget = Option<Int>("kv-budget", valueName: "MiB", help: "Most memory for the models' KV caches; more sequences are refused.",
-                                      default: LocalModels.defaultKVBudgetMiB, validate: { $0 > 0 ? nil : "must be positive" })
-    static let noCache = Flag("no-cache", help: "Neither read nor write the result cache.")
     static let exemplars = Option<Int>("exemplars", valueName: "n", help: "Worked plans in the planner's prompt.",
                                        default: TaskSolver.availableExemplars,
                                        validate: { (0...TaskSolver.availableExemplars).contains($0) ? nil : "must be 0…\(TaskSolver.availableExemplars)" })
+    static let kvBudget = Option<Int>("kv-budget", valueName: "MiB", help: "Most memory for the models' KV caches; more sequences are refused.",
+                                      default: LocalModels.defaultKVBudgetMiB, validate: { $0 > 0 ? nil : "must be positive" })
+    static let noCache = Flag("no-cache", help: "Neither read nor write the result cache.")
 
     /// The options of `solve` and `batch`.
     static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, exemplars, parallel, maxTokens, kvBudget, noCache, json]
+        + RemoteOptions.all
 
     /// Opens the database named by `--db`.
     static func store(_ arguments: ParsedCommand) throws -> AgentStore {
         try AgentStore(path: arguments[db]!)
     }
 
-    /// Loads the models and builds the task solver for the parsed options; `noPlan`, when
-    /// given, overrides `--no-plan`.
+    /// Loads the local models (or connects to the servers given by `--solver-url`/`--planner-url`)
+    /// and builds the task solver for the parsed options; `noPlan`, when given, overrides `--no-plan`.
     static func session(_ arguments: ParsedCommand, store: AgentStore, noPlan noPlanOverride: Bool? = nil,
                         onEvent: @escaping @Sendable (RunEvent) -> Void) throws -> (TaskSolver, RunSettings) {
         let noPlan = noPlanOverride ?? arguments[noPlan]
-        let solverPath = try ModelLocator.resolve(arguments[solver]!)
-        let plannerPath = noPlan ? nil : try ModelLocator.resolve(arguments[planner]!)
         let parallel = arguments[parallel]!, maxTokens = arguments[maxTokens]!
-        let backends = try LocalModels.load(paths: [solverPath] + (plannerPath.map { [$0] } ?? []), store: store,
-                                            parallel: parallel, tokensPerSequence: 1024 + maxTokens,
-                                            kvBudgetMiB: arguments[kvBudget]!)
+        let limiter = RequestLimiter(limit: parallel)
+        let remoteSolver = try RemoteOptions.solver(arguments, limiter: limiter)
+        let remotePlanner = noPlan ? nil : try RemoteOptions.planner(arguments, limiter: limiter)
+        let solverPath = remoteSolver == nil ? try ModelLocator.resolve(arguments[solver]!) : nil
+        let plannerPath = noPlan || remotePlanner != nil ? nil : try ModelLocator.resolve(arguments[planner]!)
+        let localPaths = [solverPath, plannerPath].compactMap { $0 }
+        let local = localPaths.isEmpty ? [] : try LocalModels.load(paths: localPaths, store: store, parallel: parallel,
+                                                                   tokensPerSequence: 1024 + maxTokens,
+                                                                   kvBudgetMiB: arguments[kvBudget]!)
+        let solverBackend: any ModelBackend = remoteSolver.map { $0 as any ModelBackend } ?? local[0]
+        let plannerBackend: (any ModelBackend)? = noPlan ? nil : remotePlanner.map { $0 as any ModelBackend } ?? local.last
         let useCache = !arguments[noCache]
-        let solver = TaskSolver(planner: noPlan ? nil : backends[1], solver: backends[0],
+        let solver = TaskSolver(planner: plannerBackend, solver: solverBackend,
                                 cache: useCache ? ResultCache(store: store) : nil, maxTokens: maxTokens,
                                 plannerExemplars: arguments[exemplars]!, onEvent: onEvent)
-        let settings = RunSettings(plannerPath: plannerPath, plannerIdentity: noPlan ? nil : backends[1].identity,
-                                   solverPath: solverPath, solverIdentity: backends[0].identity, noPlan: noPlan,
-                                   plannerExemplars: arguments[exemplars]!, parallel: parallel, maxTokens: maxTokens, useCache: useCache)
+        let settings = RunSettings(plannerPath: plannerPath ?? remotePlanner?.location, plannerIdentity: plannerBackend?.identity,
+                                   solverPath: solverPath ?? solverBackend.location, solverIdentity: solverBackend.identity, noPlan: noPlan,
+                                   plannerExemplars: arguments[exemplars]!, parallel: parallel, maxTokens: maxTokens,
+                                   useCache: useCache)
         return (solver, settings)
     }
 }

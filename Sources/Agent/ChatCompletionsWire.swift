@@ -1,0 +1,94 @@
+import Foundation
+import LLM
+
+/// The JSON of `POST /chat/completions` as an OpenAI-compatible server expects it.
+struct ChatCompletionsRequestBody: Encodable {
+    struct Message: Encodable {
+        let role: String
+        let content: String
+    }
+    let model: String
+    let messages: [Message]
+    let maxTokens: Int
+    let temperature: Double
+    let topP: Double
+    let seed: Int64
+    /// Left out when empty (some servers reject an empty list).
+    let stop: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case model, messages, temperature, seed, stop, maxTokens = "max_tokens", topP = "top_p"
+    }
+
+    init(model: String, request: CompletionRequest) {
+        self.model = model
+        messages = request.messages.map { Message(role: $0.role.rawValue, content: $0.content) }
+        let sampling = request.sampling
+        maxTokens = sampling.maxTokens
+        temperature = Self.decimal(sampling.temperature)
+        topP = Self.decimal(sampling.topP)
+        seed = Int64(bitPattern: sampling.seed)
+        stop = sampling.stop.isEmpty ? nil : sampling.stop
+    }
+
+    /// `value` as the shortest decimal that reads back as it (0.95, not 0.949999988079071).
+    private static func decimal(_ value: Float) -> Double { Double(value.description) ?? Double(value) }
+}
+
+/// The fields of a `chat.completion` reply that the agent uses.
+struct ChatCompletionsReplyBody: Decodable {
+    struct Choice: Decodable {
+        struct Message: Decodable { let content: String? }
+        let message: Message?
+        let finishReason: String?
+        enum CodingKeys: String, CodingKey { case message, finishReason = "finish_reason" }
+    }
+    struct Usage: Decodable {
+        let promptTokens: Int?
+        let completionTokens: Int?
+        enum CodingKeys: String, CodingKey { case promptTokens = "prompt_tokens", completionTokens = "completion_tokens" }
+    }
+    let choices: [Choice]
+    let usage: Usage?
+}
+
+/// An error reply: `{"error": {"message": …}}` (OpenAI, vLLM, llama.cpp, `divvy serve`).
+struct ErrorReplyBody: Decodable {
+    struct Detail: Decodable { let message: String }
+    let error: Detail
+
+    /// The server's message in `body`, else the start of the body as text.
+    static func message(in body: [UInt8]) -> String {
+        if let reply = try? JSONDecoder().decode(ErrorReplyBody.self, from: Data(body)) { return reply.error.message }
+        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "(empty body)" : text
+    }
+}
+
+/// The canonical text of a conversation for cache keys: a JSON array of `{"role","content"}`
+/// objects with fixed key order and escaping, since the server applies its own chat template.
+enum CanonicalMessages {
+    static func render(_ messages: [ChatMessage]) -> String {
+        let items = messages.map { #"{"role":\#(quoted($0.role.rawValue)),"content":\#(quoted($0.content))}"# }
+        return "[" + items.joined(separator: ",") + "]"
+    }
+
+    /// `text` as a JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Why a request to an OpenAI-compatible server failed.
+public indirect enum OpenAIBackendError: Error, Equatable, CustomStringConvertible {
+    /// No connection could be made (refused, unknown host, unreachable network).
+    case unreachable(url: String, reason: String)
+    /// Connecting or waiting for the reply took longer than allowed.
+    case timedOut(url: String, seconds: Double)
+    /// The connection broke before the reply was complete (reset or closed).
+    case connectionLost(url: String)
+    /// The server answered with a status other than 200.
+    case status(url: String, code: Int, message: String)
+    /// A 200 whose body is not a chat completion.
+    case badResponse(url: String, why: String)
+    /// Every attempt failed with a retryable error; the last one.
+    case gaveUp(attempts: Int, last: OpenAIBackendError)
+
+    public var description: String {
+        switch self {
+        case let .unreachable(url, reason): "cannot reach \(url): \(reason)"
+        case let .timedOut(url, seconds): "no reply from \(url) within \(Self.format(seconds)) s (see --request-timeout)"
+        case let .connectionLost(url): "the connection to \(url) broke before the reply was complete"
+        case let .status(url, code, message) where code == 404:
+            "\(url) answered 404: \(message) (give the API base, e.g. http://host:8080/v1)"
+        case let .status(url, code, message): "\(url) answered \(code): \(message)"
+        case let .badResponse(url, why): "unexpected reply from \(url): \(why)"
+        case let .gaveUp(attempts, last): "\(last) (gave up after \(attempts) attempts)"
+        }
+    }
+
+    /// Whether trying again may help: rate limits, server errors and broken connections.
+    var isRetryable: Bool {
+        switch self {
+        case .connectionLost: true
+        case let .status(_, code, _): code == 429 || (500...599).contains(code)
+        case .unreachable, .timedOut, .badResponse, .gaveUp: false
+        }
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+    }
+}
