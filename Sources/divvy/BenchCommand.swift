@@ -115,8 +115,9 @@ enum BenchCommand: CLICommand {
             ("decode share of ceiling", f(r.decodeFractionOfCeiling.map { $0 * 100 }, 0) + "%"),
             ("peak RSS", f(Double(r.peakRSSBytes) / 1e6, 0) + " MB"),
         ]
-        let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+        let measured = rows.filter { !$0.1.hasPrefix("–") }   // sections left out by --only
+        let width = measured.map(\.0.count).max() ?? 0
+        return measured.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
     }
 
     /// Largest resident set of this process so far (includes the mapped weight pages touched).
