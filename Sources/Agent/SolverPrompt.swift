@@ -20,17 +20,18 @@ enum SolverPrompt {
         return [.system(system), .user(text)]
     }
 
-    /// The final answer from all subquestions and their answers.
+    /// The final answer: the whole problem solved step by step, with the subquestions' answers
+    /// as hints that may be wrong (a plan can miss what the problem asks, or a step can slip).
     static func synthesis(task: String, solved: [(question: String, answer: String)]) -> [ChatMessage] {
         let facts = solved.enumerated().map { "\($0.offset + 1). \($0.element.question) \($0.element.answer)" }
         let text = """
         Problem: \(task)
 
-        Subquestions already answered:
+        Notes from subquestions (they may contain mistakes or miss what the problem asks):
         \(facts.joined(separator: "\n"))
 
-        Using these answers, and checking that they answer what the problem asks, give the final \
-        calculation and end with "The answer is: <answer>".
+        Solve the problem step by step, using the notes only where they are right, \
+        then end with "The answer is: <answer>".
         """
         return [.system(system), .user(text)]
     }

@@ -47,7 +47,7 @@ struct TaskSolverTests {
             "1. How many meters are in 3 km?\n2. How many minutes are in 2 hours?\n3. What is #1 divided by #2?"
         }
         let solver = ScriptedBackend(identity: "solver") { prompt in
-            if prompt.contains("Subquestions already answered") { return "3000 / 120 = 25. The answer is: 25 meters per minute." }
+            if prompt.contains("Notes from subquestions") { return "3000 / 120 = 25. The answer is: 25 meters per minute." }
             if prompt.contains("meters are in") { return "3 × 1000. The answer is: 3000" }
             if prompt.contains("minutes are in") { return "2 × 60. The answer is: 120" }
             if prompt.contains("3000 divided by 120") { return "The answer is: 25" }
@@ -72,7 +72,7 @@ struct TaskSolverTests {
             "1. How many meters are in 3 km?\n2. How many minutes are in 2 hours?\n3. What is her speed?\n4. How"
         }
         let solver = ScriptedBackend(identity: "solver") { prompt in
-            if prompt.contains("Subquestions already answered") { return "The answer is: 25" }
+            if prompt.contains("Notes from subquestions") { return "The answer is: 25" }
             if prompt.contains("subquestion: How many meters") { return "The answer is: 3000" }
             if prompt.contains("subquestion: How many minutes") { return "The answer is: 120" }
             let sawBoth = prompt.contains("- How many meters are in 3 km? 3000")
