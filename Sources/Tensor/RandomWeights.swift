@@ -1,18 +1,5 @@
 /// Random but well-formed quantized weights, for tests and benchmarks.
 
-/// Deterministic generator (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Bytes of a `rows`×`cols` matrix of `type`: random quants, with the fp16/fp32 scale fields set
 /// to finite values of realistic size (so every value is finite).
 func randomWeightBytes(_ type: GGMLType, rows: Int, cols: Int, seed: UInt64) -> [UInt8] {
