@@ -25,7 +25,7 @@ enum AgentOptions {
                                        validate: { (0...TaskSolver.availableExemplars).contains($0) ? nil : "must be 0…\(TaskSolver.availableExemplars)" })
 
     /// The options of `solve` and `batch`.
-    static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, exemplars, parallel, maxTokens, kvBudget, noCache, json]
+    static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, exemplars, ExemplarChoice.option, parallel, maxTokens, kvBudget, noCache, json]
 
     /// Opens the database named by `--db`.
     static func store(_ arguments: ParsedCommand) throws -> AgentStore {
@@ -33,12 +33,17 @@ enum AgentOptions {
     }
 
     /// Loads the models and builds the task solver for the parsed options; `noPlan`, when
-    /// given, overrides `--no-plan`.
+    /// given, overrides `--no-plan`; `plannerModel` names the option choosing the planner;
+    /// `exemplarsDefault` applies when `--exemplars-from` is not given.
     static func session(_ arguments: ParsedCommand, store: AgentStore, noPlan noPlanOverride: Bool? = nil,
+                        plannerModel: Option<String> = AgentOptions.planner, exemplarsDefault: ExemplarChoice? = nil,
                         onEvent: @escaping @Sendable (RunEvent) -> Void) throws -> (TaskSolver, RunSettings) {
         let noPlan = noPlanOverride ?? arguments[noPlan]
         let solverPath = try ModelLocator.resolve(arguments[solver]!)
-        let plannerPath = noPlan ? nil : try ModelLocator.resolve(arguments[planner]!)
+        let plannerPath = noPlan ? nil : try ModelLocator.resolve(arguments[plannerModel]!)
+        let exemplarSet = noPlan ? .builtin
+            : try ExemplarChoice.resolve(arguments[ExemplarChoice.option] ?? exemplarsDefault, store: store,
+                                         commandPath: arguments.path)
         let parallel = arguments[parallel]!, maxTokens = arguments[maxTokens]!
         let backends = try LocalModels.load(paths: [solverPath] + (plannerPath.map { [$0] } ?? []), store: store,
                                             parallel: parallel, tokensPerSequence: 1024 + maxTokens,
@@ -46,10 +51,11 @@ enum AgentOptions {
         let useCache = !arguments[noCache]
         let solver = TaskSolver(planner: noPlan ? nil : backends[1], solver: backends[0],
                                 cache: useCache ? ResultCache(store: store) : nil, maxTokens: maxTokens,
-                                plannerExemplars: arguments[exemplars]!, onEvent: onEvent)
+                                plannerExemplars: arguments[exemplars]!, exemplars: exemplarSet, onEvent: onEvent)
         let settings = RunSettings(plannerPath: plannerPath, plannerIdentity: noPlan ? nil : backends[1].identity,
                                    solverPath: solverPath, solverIdentity: backends[0].identity, noPlan: noPlan,
-                                   plannerExemplars: arguments[exemplars]!, parallel: parallel, maxTokens: maxTokens, useCache: useCache)
+                                   plannerExemplars: arguments[exemplars]!, parallel: parallel, maxTokens: maxTokens, useCache: useCache,
+                                   exemplarSource: exemplarSet.sourceName)
         return (solver, settings)
     }
 }
