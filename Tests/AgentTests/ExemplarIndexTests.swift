@@ -38,3 +38,23 @@ struct ExemplarIndexTests {
         #expect(PlannerExemplars.builtin.sourceName == "builtin")
     }
 }
+
+struct PlannerExemplarPromptTests {
+    @Test("The planner's request shows the retrieved exemplars, so another set is another cache entry")
+    func plannerPrompt() async throws {
+        let planner = SamplingScriptBackend(identity: "planner") { _, _ in "No decomposition." }
+        let solver = SamplingScriptBackend(identity: "solver") { _, _ in "The answer is: 10" }
+        let task = TaskItem(id: "t", task: "Mary buys 7 apples and 3 oranges. How many fruits did Mary buy?", answer: "10", line: 1)
+        let stored = PlannerExemplars.stored(ExemplarIndexTests.stored)
+        let retrieved = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 16, plannerExemplars: 1,
+                                         exemplars: stored).solve(task)
+        let builtin = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 16, plannerExemplars: 1).solve(task)
+
+        let fruit = ExemplarIndexTests.stored[1]
+        let prompt = planner.renderedPrompt(PlannerPrompt.messages(task: task.task, exemplars: [fruit]))
+        #expect(prompt.contains("Mary buys 4 apples and 6 oranges"))
+        let key = ResultCache.key(modelIdentity: "planner", role: "planner", prompt: prompt, sampling: .greedy(maxTokens: 16))
+        #expect(retrieved.calls.first?.cacheKey == key)
+        #expect(builtin.calls.first?.cacheKey != key)
+    }
+}
