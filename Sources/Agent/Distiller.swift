@@ -10,27 +10,59 @@ public struct DistillOutcome: Sendable {
     public let keptSample: Int?
 }
 
-/// Planner distillation by rejection sampling (Divide-or-Conquer's SD-R): a teacher writes plans
-/// with the planner prompt, greedy first and then seeded samples at ``temperature``; the solver
-/// solves the task with each, and the first plan that reaches the gold answer is kept.
+/// Where the plans to try come from.
+public enum DistillSource: Sendable {
+    /// A model writing plans with the planner prompt: greedy first, then seeded samples at
+    /// ``Distiller/temperature``, at most `samples` per problem.
+    case teacher(any ModelBackend, samples: Int)
+    /// A dataset's decompositions by problem id (``GoldPlans``), one attempt each.
+    case gold([String: Plan])
+
+    /// How stored exemplars from this source are labelled.
+    public var origin: ExemplarOrigin {
+        switch self {
+        case .teacher: .teacher
+        case .gold: .gold
+        }
+    }
+}
+
+/// Planner distillation by rejection sampling (Divide-or-Conquer's SD-R): the solver solves each
+/// problem following a candidate plan, and the first plan that reaches the gold answer is kept.
 public struct Distiller: Sendable {
     public static let temperature: Float = 0.7
 
-    public let teacher: any ModelBackend
+    public let source: DistillSource
     /// Solves with a given plan; its cache, token limit and exemplars serve the teacher too.
     public let solver: TaskSolver
-    /// Most plans tried per problem.
-    public let samples: Int
 
-    public init(teacher: any ModelBackend, solver: TaskSolver, samples: Int) {
-        self.teacher = teacher
+    public init(source: DistillSource, solver: TaskSolver) {
+        self.source = source
         self.solver = solver
-        self.samples = samples
     }
 
-    /// Tries up to ``samples`` plans for `item`; failures end up in the record's `error`.
+    /// Tries the source's plans for `item` until one is right; failures end up in the record's `error`.
     public func distill(_ item: TaskItem) async -> DistillOutcome {
         let start = ContinuousClock.now
+        switch source {
+        case .gold(let plans):
+            guard let plan = plans[item.id] else {
+                return DistillOutcome(record: Self.unsolved(item, plan: nil, error: "no gold decomposition for \(item.id)",
+                                                            calls: [], since: start), exemplar: nil, keptSample: nil)
+            }
+            var calls: [ModelCallRecord] = []
+            let given = PlanRecord(status: .given, steps: plan.steps.map(\.question), reason: nil, rawOutput: nil)
+            let (record, right) = await attempt(item, plan: plan, record: given, calls: &calls, since: start)
+            return DistillOutcome(record: record, exemplar: right ? Exemplar(problem: item.task, plan: Self.text(of: plan)) : nil,
+                                  keptSample: nil)
+        case let .teacher(teacher, samples):
+            return await fromTeacher(item, teacher: teacher, samples: samples, since: start)
+        }
+    }
+
+    /// Up to `samples` teacher plans for `item`, greedy first; the first right one is kept.
+    private func fromTeacher(_ item: TaskItem, teacher: any ModelBackend, samples: Int,
+                             since start: ContinuousClock.Instant) async -> DistillOutcome {
         var calls: [ModelCallRecord] = []
         var last: TaskRecord?
         for sample in 0..<max(1, samples) {
@@ -60,21 +92,27 @@ public struct Distiller: Sendable {
                 last = Self.unsolved(item, plan: direct, error: nil, calls: calls, since: start)
                 continue
             }
-            var withPlan = solver
-            withPlan.givenPlans = [item.id: plan]
-            let solved = await withPlan.solve(item)
-            calls += solved.calls
-            let record = solved.attempt(plan: PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil,
-                                                         rawOutput: completion.text), calls: calls, since: start)
-            if solved.correct == true {
+            let planned = PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil, rawOutput: completion.text)
+            let (record, right) = await attempt(item, plan: plan, record: planned, calls: &calls, since: start)
+            if right {
                 return DistillOutcome(record: record, exemplar: Exemplar(problem: item.task, plan: Self.text(of: plan)),
                                       keptSample: sample)
             }
             last = record
-            if solved.error != nil { break }
+            if record.error != nil { break }
         }
         return DistillOutcome(record: last ?? Self.unsolved(item, plan: nil, error: nil, calls: calls, since: start),
                               exemplar: nil, keptSample: nil)
+    }
+
+    /// Solves `item` following `plan`; the record carries `record` as its plan and all `calls` so far.
+    private func attempt(_ item: TaskItem, plan: Plan, record planRecord: PlanRecord, calls: inout [ModelCallRecord],
+                         since start: ContinuousClock.Instant) async -> (TaskRecord, correct: Bool) {
+        var withPlan = solver
+        withPlan.givenPlans = [item.id: plan]
+        let solved = await withPlan.solve(item)
+        calls += solved.calls
+        return (solved.attempt(plan: planRecord, calls: calls, since: start), solved.correct == true)
     }
 
     /// Greedy for sample 0, else temperature sampling seeded with the sample's number.
@@ -86,6 +124,12 @@ public struct Distiller: Sendable {
     /// The plan as the planner writes it: numbered lines, `#k` for earlier answers.
     static func text(of plan: Plan) -> String {
         plan.steps.map { "\($0.number). \($0.question)" }.joined(separator: "\n")
+    }
+
+    /// The teacher's identity, stored with its exemplars (nil for gold plans).
+    private var teacherIdentity: String? {
+        if case let .teacher(teacher, _) = source { return teacher.identity }
+        return nil
     }
 
     private static func unsolved(_ item: TaskItem, plan: PlanRecord?, error: String?, calls: [ModelCallRecord],
@@ -112,8 +156,8 @@ public struct Distiller: Sendable {
             }
             for _ in 0..<max(1, inFlight) { startNext() }
             while let outcome = try await group.next() {
-                try store.recordDistilled(outcome.record, exemplar: outcome.exemplar, origin: .teacher,
-                                          modelIdentity: teacher.identity, sample: outcome.keptSample, run: run)
+                try store.recordDistilled(outcome.record, exemplar: outcome.exemplar, origin: source.origin,
+                                          modelIdentity: teacherIdentity, sample: outcome.keptSample, run: run)
                 onFinished(outcome)
                 startNext()
             }

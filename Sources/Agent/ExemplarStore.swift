@@ -1,10 +1,10 @@
 import SQLiteKit
 
 /// Where a stored exemplar's plan came from.
-public enum ExemplarOrigin: String, Sendable, Codable {
+public enum ExemplarOrigin: String, Sendable, Codable, CaseIterable {
     /// Written by a teacher model and kept because the solver answered correctly with it.
     case teacher
-    /// A dataset's gold decomposition.
+    /// A dataset's gold decomposition, likewise kept only when the solver got it right.
     case gold
 }
 
@@ -21,7 +21,7 @@ extension AgentStore {
 
     /// Records a distillation attempt (the task of `run`) and, when one was kept, its exemplar,
     /// in one transaction. A problem keeps its first exemplar of an origin.
-    public func recordDistilled(_ task: TaskRecord, exemplar: Exemplar?, origin: ExemplarOrigin, modelIdentity: String,
+    public func recordDistilled(_ task: TaskRecord, exemplar: Exemplar?, origin: ExemplarOrigin, modelIdentity: String?,
                                 sample: Int?, run: Int64) throws {
         try guarded {
             try database.transaction {
@@ -31,18 +31,19 @@ extension AgentStore {
                     INSERT OR IGNORE INTO exemplars (source, problem_id, task, plan, model_identity, sample, run_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.text(origin.rawValue), .text(task.key), .text(exemplar.problem), .text(exemplar.plan),
-                          .text(modelIdentity), sample.map { .integer(Int64($0)) } ?? .null, .integer(run), .text(Self.now())])
+                          modelIdentity.map(SQLiteValue.text) ?? .null, sample.map { .integer(Int64($0)) } ?? .null, .integer(run), .text(Self.now())])
             }
         }
     }
 
-    /// Ids of the problems a `distill` run with this teacher and solver already tried.
-    public func distilledProblems(teacherIdentity: String, solverIdentity: String) throws -> Set<String> {
+    /// Ids of the problems that runs of `command` (`distill`, `distill:gold`) with this teacher
+    /// and solver already tried.
+    public func distilledProblems(command: String, teacherIdentity: String, solverIdentity: String) throws -> Set<String> {
         try guarded {
             Set(try database.fetchAll("""
                 SELECT DISTINCT t.task_key FROM tasks t JOIN runs r ON t.run_id = r.id
-                WHERE r.command = 'distill' AND r.planner_identity = ? AND r.solver_identity = ?
-                """, [.text(teacherIdentity), .text(solverIdentity)]) { $0.string(at: 0) ?? "" })
+                WHERE r.command = ? AND r.planner_identity = ? AND r.solver_identity = ?
+                """, [.text(command), .text(teacherIdentity), .text(solverIdentity)]) { $0.string(at: 0) ?? "" })
         }
     }
 }

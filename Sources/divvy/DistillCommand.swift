@@ -15,15 +15,19 @@ enum DistillCommand: CLICommand {
     static let samples = Option<Int>("samples", valueName: "k",
                                      help: "Most plans tried per problem: greedy first, then sampled at temperature 0.7 with seeds 1…k-1.",
                                      default: 1, validate: { (1...16).contains($0) ? nil : "must be 1…16" })
+    static let source = Option<ExemplarOrigin>("source", valueName: "teacher|gold",
+                                               help: "Plans to try: the teacher's, or the data file's gold subquestions.",
+                                               default: .teacher)
     static let command = Command(
         "distill", summary: "Keep teacher-written plans that lead the solver to the gold answer, as planner exemplars; resumable.",
         discussion: """
-        The teacher plans each problem with the planner prompt and its built-in exemplars; the solver solves the problem \
-        with that plan; a plan is stored in the exemplars table only when the final answer matches the gold one. \
-        Problems this teacher and solver already tried are skipped. The planner of solve, batch and eval then shows the \
+        The teacher plans each problem with the planner prompt and its built-in exemplars (or, with --source gold, \
+        the data file's subquestions are the plan); the solver solves the problem with that plan; a plan is stored in \
+        the exemplars table only when the final answer matches the gold one. Problems this source, teacher and solver \
+        already tried are skipped. The planner of solve, batch and eval then shows the \
         stored exemplars most similar to each task (see --exemplars-from).
         """,
-        arguments: [data, limit, teacher, samples, AgentOptions.db, AgentOptions.solver, AgentOptions.exemplars,
+        arguments: [data, limit, teacher, samples, source, AgentOptions.db, AgentOptions.solver, AgentOptions.exemplars,
                     AgentOptions.parallel, AgentOptions.maxTokens, AgentOptions.kvBudget, AgentOptions.json])
 
     static func run(_ arguments: ParsedCommand) async throws {
@@ -39,15 +43,20 @@ enum DistillCommand: CLICommand {
         let (solver, settings) = try AgentOptions.session(arguments, store: store, noPlan: false, plannerModel: teacher,
                                                           exemplarsDefault: .builtin) { _ in }
         guard let teacherModel = solver.planner, let teacherIdentity = settings.plannerIdentity else { return }
-        let tried = try store.distilledProblems(teacherIdentity: teacherIdentity, solverIdentity: settings.solverIdentity)
+        let origin = arguments[source]!
+        let runCommand = origin == .teacher ? "distill" : "distill:gold"
+        let tried = try store.distilledProblems(command: runCommand, teacherIdentity: teacherIdentity,
+                                                solverIdentity: settings.solverIdentity)
         let todo = items.filter { !tried.contains($0.id) }
-        let runID = try store.resumableRun(command: "distill", input: dataPath, settings: settings)
-            ?? store.startRun(command: "distill", input: dataPath, settings: settings)
+        let plans: DistillSource = origin == .teacher ? .teacher(teacherModel, samples: arguments[samples]!)
+            : .gold(try GoldPlans.load(dataPath))
+        let runID = try store.resumableRun(command: runCommand, input: dataPath, settings: settings)
+            ?? store.startRun(command: runCommand, input: dataPath, settings: settings)
 
         let progress = BatchProgress(total: todo.count, shown: Console.stderrIsTerminal, label: "distill")
         let outcomes = Outcomes()
         let start = ContinuousClock.now
-        try await Distiller(teacher: teacherModel, solver: solver, samples: arguments[samples]!)
+        try await Distiller(source: plans, solver: solver)
             .run(todo, inFlight: settings.parallel, store: store, run: runID) { outcome in
                 outcomes.add(outcome)
                 progress.add(outcome.record)
@@ -110,3 +119,5 @@ enum DistillCommand: CLICommand {
         }
     }
 }
+
+extension ExemplarOrigin: ArgumentValue {}

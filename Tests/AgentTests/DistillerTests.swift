@@ -57,13 +57,13 @@ struct DistillerTests {
         let (teacher, solver) = Self.backends()
         let taskSolver = TaskSolver(planner: teacher, solver: solver, cache: nil, maxTokens: 64)
 
-        let greedyOnly = await Distiller(teacher: teacher, solver: taskSolver, samples: 1).distill(Self.task)
+        let greedyOnly = await Distiller(source: .teacher(teacher, samples: 1), solver: taskSolver).distill(Self.task)
         #expect(greedyOnly.exemplar == nil)
         #expect(greedyOnly.keptSample == nil)
         #expect(greedyOnly.record.correct == false)
         #expect(greedyOnly.record.plan?.steps == ["How many rows are there?", "How many eggs are left if #1 rows are left?"])
 
-        let sampled = await Distiller(teacher: teacher, solver: taskSolver, samples: 3).distill(Self.task)
+        let sampled = await Distiller(source: .teacher(teacher, samples: 3), solver: taskSolver).distill(Self.task)
         #expect(sampled.exemplar == Exemplar(problem: Self.task.task, plan: Self.rightPlan))
         #expect(sampled.keptSample == 1)
         #expect(sampled.record.correct == true)
@@ -78,7 +78,7 @@ struct DistillerTests {
         let store = try AgentStore(path: folder.path("divvy.db"))
         let (teacher, solver) = Self.backends()
         let taskSolver = TaskSolver(planner: teacher, solver: solver, cache: ResultCache(store: store), maxTokens: 64)
-        let distiller = Distiller(teacher: teacher, solver: taskSolver, samples: 2)
+        let distiller = Distiller(source: .teacher(teacher, samples: 2), solver: taskSolver)
         #expect(distiller.sampling(0) == .greedy(maxTokens: 64))
         #expect(distiller.sampling(1).seed == 1 && distiller.sampling(1).temperature == Distiller.temperature)
 
@@ -99,16 +99,32 @@ struct DistillerTests {
         let hopeless = TaskItem(id: "train-2", task: "A box holds 4 rows of 5 eggs. How many rows?", answer: "99", line: 2)
         let settings = testSettings(planner: teacher, solver: solver, maxTokens: 64)
         let run = try store.startRun(command: "distill", input: "train.jsonl", settings: settings)
-        try await Distiller(teacher: teacher, solver: taskSolver, samples: 2)
+        try await Distiller(source: .teacher(teacher, samples: 2), solver: taskSolver)
             .run([Self.task, hopeless], inFlight: 2, store: store, run: run) { _ in }
 
         #expect(try store.exemplars() == [Exemplar(problem: Self.task.task, plan: Self.rightPlan)])
-        #expect(try store.distilledProblems(teacherIdentity: "teacher", solverIdentity: "solver") == ["train-1", "train-2"])
-        #expect(try store.distilledProblems(teacherIdentity: "other", solverIdentity: "solver").isEmpty)
+        #expect(try store.distilledProblems(command: "distill", teacherIdentity: "teacher", solverIdentity: "solver") == ["train-1", "train-2"])
+        #expect(try store.distilledProblems(command: "distill", teacherIdentity: "other", solverIdentity: "solver").isEmpty)
         let origin = try store.database.fetchAll("SELECT source, problem_id, sample, run_id FROM exemplars") {
             [$0.string(at: 0) ?? "", $0.string(at: 1) ?? "", String($0.int64(at: 2) ?? -1), String($0.int64(at: 3) ?? -1)]
         }
         #expect(origin == [["teacher", "train-1", "1", String(run)]])
         #expect(try store.run(run).tasks.count == 2)
+    }
+
+    @Test("Gold plans are kept only when the solver reaches the gold answer with them")
+    func goldPlans() async throws {
+        let (teacher, solver) = Self.backends()
+        let taskSolver = TaskSolver(planner: teacher, solver: solver, cache: nil, maxTokens: 64)
+        func plan(_ text: String) throws -> Plan { try PlanParser.parse(text) }
+        let right = await Distiller(source: .gold([Self.task.id: try plan(Self.rightPlan)]), solver: taskSolver).distill(Self.task)
+        #expect(right.exemplar == Exemplar(problem: Self.task.task, plan: Self.rightPlan))
+        #expect(right.record.plan?.status == .given)
+        #expect(teacher.calls == 0)
+        let wrong = await Distiller(source: .gold([Self.task.id: try plan(Self.wrongPlan)]), solver: taskSolver).distill(Self.task)
+        #expect(wrong.exemplar == nil)
+        let missing = await Distiller(source: .gold([:]), solver: taskSolver).distill(Self.task)
+        #expect(missing.exemplar == nil)
+        #expect(missing.record.error == "no gold decomposition for train-1")
     }
 }
