@@ -94,6 +94,23 @@ enum AgentSchema {
             CREATE INDEX model_calls_by_task ON model_calls(task_id);
             """)
         }
+        migrator.register("distilled planner exemplars; the exemplar source of each run") { db in
+            try db.execute("""
+            ALTER TABLE runs ADD COLUMN exemplar_source TEXT NOT NULL DEFAULT 'builtin';
+            CREATE TABLE exemplars (
+                id INTEGER PRIMARY KEY,
+                source TEXT NOT NULL,
+                problem_id TEXT NOT NULL,
+                task TEXT NOT NULL,
+                plan TEXT NOT NULL,
+                model_identity TEXT,
+                sample INTEGER,
+                run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+                created_at TEXT NOT NULL,
+                UNIQUE (source, problem_id)
+            );
+            """)
+        }
         return migrator
     }
 }

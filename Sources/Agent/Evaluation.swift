@@ -53,6 +53,8 @@ public struct EvalSummary: Sendable, Codable, Equatable {
     public let cacheHits, cacheMisses: Int
     /// Tasks whose planner output was unusable and that were solved directly instead.
     public let planFallbacks: Int
+    /// Where the planner's worked plans came from (`builtin` or `db:<count>:<hash>`).
+    public let exemplarSource: String
 
     public init(mode: EvalMode, run record: RunRecord) {
         self.mode = mode.rawValue
@@ -71,5 +73,6 @@ public struct EvalSummary: Sendable, Codable, Equatable {
         cacheHits = record.cacheHits
         cacheMisses = record.cacheMisses
         planFallbacks = record.tasks.filter { $0.plan?.status == .fallback }.count
+        exemplarSource = record.settings.exemplarSource
     }
 }

@@ -1,8 +1,8 @@
 import LLM
 
-/// The planner's prompt: an instruction and three worked plans, as chat turns.
+/// The planner's prompt: an instruction and worked plans, as chat turns.
 ///
-/// The exemplars are GSM8K train problems 2944, 2563 and 6609 (shared/data/gsm8k_train_decomp.jsonl),
+/// The built-in exemplars are GSM8K train problems 2944, 2563 and 6609 (shared/data/gsm8k_train_decomp.jsonl),
 /// their gold subquestions rewritten to name the earlier answers they use as `#k`.
 enum PlannerPrompt {
     static let system = """
@@ -12,28 +12,28 @@ enum PlannerPrompt {
     "No decomposition." Reply with the list only.
     """
 
-    static let exemplars: [(problem: String, plan: String)] = [
-        ("Jane runs 3 kilometers in two hours. What is her speed in meters per minute?", """
+    static let exemplars: [Exemplar] = [
+        Exemplar(problem: "Jane runs 3 kilometers in two hours. What is her speed in meters per minute?", plan: """
         1. How many meters are in 3 kilometers?
         2. How many minutes are in 2 hours?
         3. What is her speed in meters per minute if she runs #1 meters in #2 minutes?
         """),
-        ("Sam has 18 cows.  5 more than half the cows are black.  How many cows are not black?", """
+        Exemplar(problem: "Sam has 18 cows.  5 more than half the cows are black.  How many cows are not black?", plan: """
         1. What is half the number of cows?
         2. How many cows are black if that is 5 more than #1?
         3. How many of the 18 cows are not black if #2 are black?
         """),
-        ("John buys 5 toys that each cost $3.  He gets a 20% discount.  How much did he pay for everything?", """
+        Exemplar(problem: "John buys 5 toys that each cost $3.  He gets a 20% discount.  How much did he pay for everything?", plan: """
         1. How much do the 5 toys cost before the discount?
         2. How much is a 20% discount on #1?
         3. How much does John pay if the toys cost #1 and the discount is #2?
         """),
     ]
 
-    /// The conversation asking for a plan of `task`, with the first `exemplarCount` exemplars.
-    static func messages(task: String, exemplarCount: Int) -> [ChatMessage] {
+    /// The conversation asking for a plan of `task`, after `exemplars` as earlier turns.
+    static func messages(task: String, exemplars: [Exemplar]) -> [ChatMessage] {
         var messages: [ChatMessage] = [.system(system)]
-        for exemplar in exemplars.prefix(max(0, exemplarCount)) {
+        for exemplar in exemplars {
             messages.append(.user(exemplar.problem))
             messages.append(.assistant(exemplar.plan))
         }

@@ -9,13 +9,14 @@ extension AgentStore {
             try database.transaction {
                 try database.execute("""
                     INSERT INTO runs (command, input, started_at, status, planner_path, planner_identity, solver_path,
-                                      solver_identity, no_plan, planner_exemplars, parallel, max_tokens, use_cache)
-                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      solver_identity, no_plan, planner_exemplars, parallel, max_tokens, use_cache,
+                                      exemplar_source)
+                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.text(command), .text(input), .text(Self.now()), settings.plannerPath.map(SQLiteValue.text) ?? .null,
                           settings.plannerIdentity.map(SQLiteValue.text) ?? .null, .text(settings.solverPath),
                           .text(settings.solverIdentity), .integer(settings.noPlan ? 1 : 0),
                           .integer(Int64(settings.plannerExemplars)), .integer(Int64(settings.parallel)), .integer(Int64(settings.maxTokens)),
-                          .integer(settings.useCache ? 1 : 0)])
+                          .integer(settings.useCache ? 1 : 0), .text(settings.exemplarSource)])
                 return database.lastInsertRowID
             }
         }
@@ -37,10 +38,12 @@ extension AgentStore {
             try database.fetchAll("""
                 SELECT id FROM runs WHERE status = 'running' AND command = ? AND input = ? AND solver_identity = ?
                     AND planner_identity IS ? AND no_plan = ? AND planner_exemplars = ? AND max_tokens = ?
+                    AND exemplar_source = ?
                 ORDER BY id DESC LIMIT 1
                 """, [.text(command), .text(input), .text(settings.solverIdentity),
                       settings.plannerIdentity.map(SQLiteValue.text) ?? .null, .integer(settings.noPlan ? 1 : 0),
-                      .integer(Int64(settings.plannerExemplars)), .integer(Int64(settings.maxTokens))]) { $0.int64(at: 0) }.first ?? nil
+                      .integer(Int64(settings.plannerExemplars)), .integer(Int64(settings.maxTokens)),
+                      .text(settings.exemplarSource)]) { $0.int64(at: 0) }.first ?? nil
         }
     }
 

@@ -85,9 +85,12 @@ public struct RunSettings: Sendable, Codable, Equatable {
     public var parallel: Int
     public var maxTokens: Int
     public var useCache: Bool
+    /// Where the planner's worked plans came from (``PlannerExemplars/sourceName``).
+    public var exemplarSource: String
 
     public init(plannerPath: String?, plannerIdentity: String?, solverPath: String, solverIdentity: String,
-                noPlan: Bool, plannerExemplars: Int, parallel: Int, maxTokens: Int, useCache: Bool) {
+                noPlan: Bool, plannerExemplars: Int, parallel: Int, maxTokens: Int, useCache: Bool,
+                exemplarSource: String = PlannerExemplars.builtin.sourceName) {
         self.plannerPath = plannerPath
         self.plannerIdentity = plannerIdentity
         self.solverPath = solverPath
@@ -97,6 +100,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
         self.parallel = parallel
         self.maxTokens = maxTokens
         self.useCache = useCache
+        self.exemplarSource = exemplarSource
     }
 }
 

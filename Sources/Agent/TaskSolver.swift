@@ -20,18 +20,21 @@ public struct TaskSolver: Sendable {
     public var givenPlans: [String: Plan] = [:]
     /// How many worked plans the planner's prompt shows (fewer make a shorter, faster prompt).
     public let plannerExemplars: Int
+    /// Where those worked plans come from.
+    public let exemplars: PlannerExemplars
     public let onEvent: @Sendable (RunEvent) -> Void
 
     /// The number of worked plans the planner prompt holds.
     public static let availableExemplars = PlannerPrompt.exemplars.count
 
     public init(planner: (any ModelBackend)?, solver: any ModelBackend, cache: ResultCache?, maxTokens: Int,
-                plannerExemplars: Int = availableExemplars, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+                plannerExemplars: Int = availableExemplars, exemplars: PlannerExemplars = .builtin, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
         self.planner = planner
         self.solver = solver
         self.cache = cache
         self.maxTokens = maxTokens
         self.plannerExemplars = plannerExemplars
+        self.exemplars = exemplars
         self.onEvent = onEvent
     }
 
@@ -68,7 +71,7 @@ public struct TaskSolver: Sendable {
         }
         guard let planner else { return (PlanRecord(status: .skipped, steps: [], reason: nil, rawOutput: nil), .direct, nil) }
         let (completion, call) = try await complete(planner, role: "planner", step: nil,
-                                                    PlannerPrompt.messages(task: item.task, exemplarCount: plannerExemplars))
+                                                    PlannerPrompt.messages(task: item.task, exemplars: exemplars.pick(for: item.task, count: plannerExemplars)))
         let text = completion.text
         do {
             let plan = try PlanParser.parse(Self.completeLines(completion))
@@ -155,21 +158,9 @@ public struct TaskSolver: Sendable {
         return String(lastLine.trimmingCharacters(in: .whitespaces).prefix(200))
     }
 
-    /// One model request, answered from the cache when it holds the exact same request.
     private func complete(_ backend: any ModelBackend, role: String, step: Int?,
                           _ messages: [ChatMessage]) async throws -> (Completion, ModelCallRecord) {
-        let sampling = SamplingParameters.greedy(maxTokens: maxTokens)
-        let prompt = backend.renderedPrompt(messages)
-        let key = ResultCache.key(modelIdentity: backend.identity, role: role, prompt: prompt, sampling: sampling)
-        func record(_ completion: Completion, hit: Bool) -> ModelCallRecord {
-            ModelCallRecord(role: role, step: step, modelIdentity: backend.identity, cacheKey: key,
-                            promptTokens: completion.promptTokens, completionTokens: completion.completionTokens,
-                            seconds: completion.seconds, cacheHit: hit)
-        }
-        if let cache, let hit = try cache.lookup(key) { return (hit, record(hit, hit: true)) }
-        let completion = try await backend.complete(CompletionRequest(messages: messages, sampling: sampling))
-        try cache?.store(completion, key: key, modelIdentity: backend.identity, role: role, prompt: prompt,
-                         sampling: sampling)
-        return (completion, record(completion, hit: false))
+        try await CachedRequest.complete(backend, cache: cache, role: role, step: step, messages: messages,
+                                         sampling: .greedy(maxTokens: maxTokens))
     }
 }

@@ -25,8 +25,8 @@ enum AgentOptions {
     static let noCache = Flag("no-cache", help: "Neither read nor write the result cache.")
 
     /// The options of `solve` and `batch`.
-    static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, exemplars, parallel, maxTokens, kvBudget, noCache, json]
-        + RemoteOptions.all
+    static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, exemplars, ExemplarChoice.option, parallel,
+                                                     maxTokens, kvBudget, noCache, json] + RemoteOptions.all
 
     /// Opens the database named by `--db`.
     static func store(_ arguments: ParsedCommand) throws -> AgentStore {
@@ -34,16 +34,22 @@ enum AgentOptions {
     }
 
     /// Loads the local models (or connects to the servers given by `--solver-url`/`--planner-url`)
-    /// and builds the task solver for the parsed options; `noPlan`, when given, overrides `--no-plan`.
+    /// and builds the task solver for the parsed options; `noPlan`, when given, overrides
+    /// `--no-plan`; `plannerModel` names the option choosing the planner; `exemplarsDefault`
+    /// applies when `--exemplars-from` is not given.
     static func session(_ arguments: ParsedCommand, store: AgentStore, noPlan noPlanOverride: Bool? = nil,
+                        plannerModel: Option<String> = AgentOptions.planner, exemplarsDefault: ExemplarChoice? = nil,
                         onEvent: @escaping @Sendable (RunEvent) -> Void) throws -> (TaskSolver, RunSettings) {
         let noPlan = noPlanOverride ?? arguments[noPlan]
+        let exemplarSet = noPlan ? .builtin
+            : try ExemplarChoice.resolve(arguments[ExemplarChoice.option] ?? exemplarsDefault, store: store,
+                                         commandPath: arguments.path)
         let parallel = arguments[parallel]!, maxTokens = arguments[maxTokens]!
         let limiter = RequestLimiter(limit: parallel)
         let remoteSolver = try RemoteOptions.solver(arguments, limiter: limiter)
         let remotePlanner = noPlan ? nil : try RemoteOptions.planner(arguments, limiter: limiter)
         let solverPath = remoteSolver == nil ? try ModelLocator.resolve(arguments[solver]!) : nil
-        let plannerPath = noPlan || remotePlanner != nil ? nil : try ModelLocator.resolve(arguments[planner]!)
+        let plannerPath = noPlan || remotePlanner != nil ? nil : try ModelLocator.resolve(arguments[plannerModel]!)
         let localPaths = [solverPath, plannerPath].compactMap { $0 }
         let local = localPaths.isEmpty ? [] : try LocalModels.load(paths: localPaths, store: store, parallel: parallel,
                                                                    tokensPerSequence: 1024 + maxTokens,
@@ -53,11 +59,11 @@ enum AgentOptions {
         let useCache = !arguments[noCache]
         let solver = TaskSolver(planner: plannerBackend, solver: solverBackend,
                                 cache: useCache ? ResultCache(store: store) : nil, maxTokens: maxTokens,
-                                plannerExemplars: arguments[exemplars]!, onEvent: onEvent)
+                                plannerExemplars: arguments[exemplars]!, exemplars: exemplarSet, onEvent: onEvent)
         let settings = RunSettings(plannerPath: plannerPath ?? remotePlanner?.location, plannerIdentity: plannerBackend?.identity,
                                    solverPath: solverPath ?? solverBackend.location, solverIdentity: solverBackend.identity, noPlan: noPlan,
                                    plannerExemplars: arguments[exemplars]!, parallel: parallel, maxTokens: maxTokens,
-                                   useCache: useCache)
+                                   useCache: useCache, exemplarSource: exemplarSet.sourceName)
         return (solver, settings)
     }
 }

@@ -17,8 +17,8 @@ enum EvalCommand: CLICommand {
         "eval", summary: "Measure exact-match accuracy, tokens and time per mode on a dataset; resumable.",
         discussion: "Each mode is a run in the database (inspect it with `divvy show`); running the same command again resumes unfinished modes.",
         arguments: [data, decompositions, limit, modes, AgentOptions.db, AgentOptions.planner, AgentOptions.solver, AgentOptions.exemplars,
-                    AgentOptions.parallel, AgentOptions.maxTokens, AgentOptions.kvBudget, AgentOptions.noCache, AgentOptions.json]
-            + RemoteOptions.all)
+                    ExemplarChoice.option, AgentOptions.parallel, AgentOptions.maxTokens, AgentOptions.kvBudget,
+                    AgentOptions.noCache, AgentOptions.json] + RemoteOptions.all)
 
     static func run(_ arguments: ParsedCommand) async throws {
         let dataPath = URL(fileURLWithPath: arguments[data]!).standardizedFileURL.path

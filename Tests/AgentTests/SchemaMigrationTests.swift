@@ -1,0 +1,39 @@
+@testable import Agent
+import Foundation
+@testable import SQLiteKit
+import Testing
+
+struct SchemaMigrationTests {
+    @Test("Schema v2 applies on a v1 database: old runs read as built-in exemplars, the exemplars table works")
+    func v1ToV2() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("divvy.db")
+        do {
+            let old = try Database(path: path)
+            var v1 = Migrator()
+            let first = AgentSchema.migrator.migrations[0]
+            v1.register(first.name, first.apply)
+            try v1.migrate(old)
+            try old.execute("""
+                INSERT INTO runs (command, input, started_at, status, solver_path, solver_identity, no_plan,
+                                  planner_exemplars, parallel, max_tokens, use_cache)
+                VALUES ('batch', 'tasks.jsonl', '2025-01-01T00:00:00Z', 'running', 's.gguf', 'solver-id', 0, 3, 4, 64, 1)
+                """)
+            #expect(try old.userVersion() == 1)
+        }
+
+        let store = try AgentStore(path: path)
+        #expect(try store.database.userVersion() == 2)
+        let run = try store.run(1)
+        #expect(run.settings.exemplarSource == "builtin")
+        #expect(run.command == "batch")
+        #expect(try store.exemplars().isEmpty)
+
+        var settings = run.settings
+        #expect(try store.resumableRun(command: "batch", input: "tasks.jsonl", settings: settings) == 1)
+        settings.exemplarSource = "db:1:abc"
+        #expect(try store.resumableRun(command: "batch", input: "tasks.jsonl", settings: settings) == nil)
+        let second = try store.startRun(command: "batch", input: "tasks.jsonl", settings: settings)
+        #expect(try store.run(second).settings.exemplarSource == "db:1:abc")
+    }
+}
