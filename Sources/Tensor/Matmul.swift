@@ -3,9 +3,11 @@ import CKernels
 /// Tuning knobs of `matmul` (process-wide; set before use, e.g. by benchmarks).
 public enum MatmulTuning {
     /// Token count from which `matmul` dequantizes weight tiles and calls sgemm instead of
-    /// running the int8 kernels (measured crossover on a Zen 4 core: ~128 tokens; below it the
-    /// int8 kernels are 1.1–2× faster, above it sgemm ~1.1–1.3×).
-    nonisolated(unsafe) public static var sgemmMinTokens = 128
+    /// running the int8 kernels. Never, by default: with one arithmetic path a token's result
+    /// does not depend on how many other tokens share its forward pass, so batched, chunked and
+    /// solo runs give the same tokens (BatchInvarianceTests). sgemm from ~128 tokens saves about
+    /// 10% of prefill CPU time on a Zen 4 core (`divvy bench --sgemm-min-tokens 128`).
+    nonisolated(unsafe) public static var sgemmMinTokens = Int.max
     /// Whether to split work over `WorkerPool.shared` (false: the calling thread only).
     nonisolated(unsafe) public static var parallel = true
 

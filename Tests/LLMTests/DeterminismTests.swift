@@ -3,7 +3,6 @@ import Testing
 
 /// Seeded sampling is reproducible: the same seed gives the same tokens on every run and whether
 /// the request runs alone or batched with others (each sequence has its own sampler and RNG).
-/// Prompts stay under 128 tokens per step, where every batch takes the same int8 matmul path.
 @Suite(.serialized)
 struct DeterminismTests {
     static let parameters = SamplingParameters(temperature: 0.9, topK: 40, topP: 0.95, seed: 1234, maxTokens: 16)

@@ -1,0 +1,38 @@
+import LLM
+import Testing
+
+/// A sequence's tokens do not depend on what shares its forward passes, even when a long prompt
+/// (hundreds of tokens, past the matmul's small-batch threshold) is prefilled beside sequences
+/// that are decoding, and when prompts are split across steps.
+@Suite(.serialized)
+struct BatchInvarianceTests {
+    static let longText = String(repeating: "The quick brown fox jumps over the lazy dog near the river bank. ", count: 24)
+        + "Summarize the text above in one sentence."
+
+    func solo(_ model: LanguageModel, _ prompt: [Int32], _ parameters: SamplingParameters) throws -> [Int32] {
+        let generator = BatchGenerator(context: InferenceContext(model: model, capacity: 1024), tokenizer: model.tokenizer)
+        return try generator.generate(GenerationRequest(prompt: prompt, parameters: parameters)).tokens
+    }
+
+    @Test func longPrefillBesideDecodingSequences() throws {
+        let model = try TestModels.model(.smollm2)
+        let encode = { (text: String) in model.tokenizer.encode(model.chatTemplate.render([.user(text)])) }
+        let long = encode(Self.longText)
+        #expect(long.count > 300)
+        let short = [encode("Name three colors."), encode("Write a line of Python.")]
+        let greedy = SamplingParameters.greedy(maxTokens: 12)
+        let sampled = SamplingParameters(temperature: 0.8, topK: 40, topP: 0.95, seed: 77, maxTokens: 12)
+        let expected = try [solo(model, short[0], greedy), solo(model, short[1], sampled), solo(model, long, greedy)]
+
+        let generator = BatchGenerator(context: InferenceContext(model: model, capacity: 2048), tokenizer: model.tokenizer)
+        generator.maxPromptTokensPerStep = 200   // the long prompt is split over several steps
+        let first = try generator.start(GenerationRequest(prompt: short[0], parameters: greedy))
+        let second = try generator.start(GenerationRequest(prompt: short[1], parameters: sampled))
+        _ = try generator.step()   // both short prompts prefilled; they decode from now on
+        let third = try generator.start(GenerationRequest(prompt: long, parameters: greedy))
+        while generator.activeCount > 0 { _ = try generator.step() }
+        #expect(generator.takeResult(first)?.tokens == expected[0], "short greedy beside the long prefill")
+        #expect(generator.takeResult(second)?.tokens == expected[1], "short sampled beside the long prefill")
+        #expect(generator.takeResult(third)?.tokens == expected[2], "long prompt prefilled in chunks beside decoders")
+    }
+}
