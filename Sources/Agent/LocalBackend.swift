@@ -18,7 +18,7 @@ public struct LocalBackend: ModelBackend {
     public func renderedPrompt(_ messages: [ChatMessage]) -> String { model.chatTemplate.render(messages) }
 
     public func complete(_ request: CompletionRequest) async throws -> Completion {
-        let prompt = model.tokenizer.encode(renderedPrompt(request.messages))
+        let prompt = model.encodeChat(request.messages)
         return try await scheduler.generate(engine: engine, prompt: prompt, parameters: request.sampling)
     }
 }

@@ -33,7 +33,7 @@ struct ChatRoutes: Sendable {
     private func completion(_ body: [UInt8], client: any HTTPClientState) throws(APIError) -> HTTPResponse {
         let request = try ChatCompletionRequest.parse(body)
         let model = engine.model
-        let prompt = model.tokenizer.encode(model.chatTemplate.render(request.chatMessages))
+        let prompt = model.encodeChat(request.chatMessages)
         let context = engine.contextPerRequest
         guard prompt.count < context else {
             throw .invalidRequest(

@@ -40,7 +40,7 @@ enum GenerateCommand: CLICommand {
         var messages: [ChatMessage] = []
         if let system = arguments[system] { messages.append(.system(system)) }
         messages.append(.user(arguments[prompt]!))
-        let promptIDs = loaded.tokenizer.encode(loaded.chatTemplate.render(messages))
+        let promptIDs = loaded.encodeChat(messages)
         let contextSize = min(arguments[context]!, loaded.config.contextLength)
         guard promptIDs.count < contextSize else {
             throw InferenceError.contextFull(needed: promptIDs.count + 1, free: contextSize)

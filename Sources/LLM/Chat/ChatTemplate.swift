@@ -39,24 +39,42 @@ public struct ChatTemplate: Sendable {
         self = template
     }
 
+    /// A piece of a rendered conversation: template markup (special tokens such as
+    /// `<|im_start|>` allowed) or message content (always plain text).
+    public struct Piece: Sendable, Equatable {
+        public let text: String
+        public let isMarkup: Bool
+    }
+
     /// The prompt text of `messages`; with `addGenerationPrompt`, ends with the opening of the
     /// assistant's turn so the model writes the reply next.
     public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> String {
-        var out = ""
+        pieces(messages, addGenerationPrompt: addGenerationPrompt).map(\.text).joined()
+    }
+
+    /// The rendered conversation as markup and content pieces, in order (joined, `render`'s text).
+    public func pieces(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> [Piece] {
+        var out: [Piece] = []
+        func markup(_ text: String) { out.append(Piece(text: text, isMarkup: true)) }
+        func content(_ text: String) { out.append(Piece(text: text, isMarkup: false)) }
         if let system = defaultSystemPrompt, messages.first?.role != .system,
            !messages.isEmpty || defaultSystemPromptForEmpty {
-            out += "<|im_start|>system\n" + system + "<|im_end|>\n"
+            markup("<|im_start|>system\n" + system + "<|im_end|>\n")
         }
         for (i, message) in messages.enumerated() {
             if wrapsToolResponses, message.role == .tool {
-                if i == 0 || messages[i - 1].role != .tool { out += "<|im_start|>user" }
-                out += "\n<tool_response>\n" + message.content + "\n</tool_response>"
-                if i == messages.count - 1 || messages[i + 1].role != .tool { out += "<|im_end|>\n" }
+                if i == 0 || messages[i - 1].role != .tool { markup("<|im_start|>user") }
+                markup("\n<tool_response>\n")
+                content(message.content)
+                markup("\n</tool_response>")
+                if i == messages.count - 1 || messages[i + 1].role != .tool { markup("<|im_end|>\n") }
             } else {
-                out += "<|im_start|>" + message.role.rawValue + "\n" + message.content + "<|im_end|>\n"
+                markup("<|im_start|>" + message.role.rawValue + "\n")
+                content(message.content)
+                markup("<|im_end|>\n")
             }
         }
-        if addGenerationPrompt { out += "<|im_start|>assistant\n" }
+        if addGenerationPrompt { markup("<|im_start|>assistant\n") }
         return out
     }
 }

@@ -16,3 +16,14 @@ public final class LanguageModel: Sendable {
         chatTemplate = try ChatTemplate(gguf: file)
     }
 }
+
+extension LanguageModel {
+    /// Token ids of a chat prompt: the template's markup with its special tokens, and every
+    /// message's content as plain text, so text such as `<|im_end|>` inside a message cannot
+    /// open or close a turn.
+    public func encodeChat(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> [Int32] {
+        chatTemplate.pieces(messages, addGenerationPrompt: addGenerationPrompt).flatMap {
+            tokenizer.encode($0.text, parseSpecial: $0.isMarkup)
+        }
+    }
+}
