@@ -33,18 +33,31 @@ public final class AgentStore: Sendable {
     /// Runs `body`, turning SQLite errors into ``AgentError``s that name this database.
     func guarded<T>(_ body: () throws -> T) throws -> T { try Self.guarded(path, busyTimeout, body) }
 
+    /// Turns SQLite errors into ``AgentError``s that name this database. A busy error is retried
+    /// with growing pauses until `timeout` has passed: SQLite reports some lock conflicts at once,
+    /// without calling its busy handler (a read snapshot made stale by another process's commit,
+    /// two processes setting up a new file), and every body here is one statement or one
+    /// transaction, so running it again is safe.
     private static func guarded<T>(_ path: String, _ timeout: Duration, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as SQLiteError where error.code == .busy || error.code == .locked {
-            let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-            throw AgentError.databaseBusy(path: path, waitedSeconds: Double(milliseconds) / 1000)
-        } catch let error as SQLiteError where error.code == .notADatabase || error.code == .corrupt {
-            throw AgentError.databaseCorrupt(path: path, error)
-        } catch let error as SQLiteError {
-            throw AgentError.database(path: path, error)
-        } catch let error as MigrationError {
-            throw AgentError.corruptLog(error.description)
+        let clock = ContinuousClock(), deadline = clock.now + timeout
+        var pause = Duration.milliseconds(5)
+        while true {
+            do {
+                return try body()
+            } catch let error as SQLiteError where error.code == .busy || error.code == .locked {
+                guard clock.now + pause < deadline else {
+                    let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+                    throw AgentError.databaseBusy(path: path, waitedSeconds: Double(milliseconds) / 1000)
+                }
+                Thread.sleep(forTimeInterval: Double(pause.components.attoseconds) * 1e-18 * Double.random(in: 0.5...1.5))
+                pause = min(pause * 2, .milliseconds(200))
+            } catch let error as SQLiteError where error.code == .notADatabase || error.code == .corrupt {
+                throw AgentError.databaseCorrupt(path: path, error)
+            } catch let error as SQLiteError {
+                throw AgentError.database(path: path, error)
+            } catch let error as MigrationError {
+                throw AgentError.corruptLog(error.description)
+            }
         }
     }
 

@@ -15,7 +15,9 @@ public struct LocalBackend: ModelBackend {
         self.engine = engine
     }
 
-    public func renderedPrompt(_ messages: [ChatMessage]) -> String { model.chatTemplate.render(messages) }
+    /// The chat template's text, with markers spelled out inside messages escaped so that it
+    /// identifies the token sequence `complete` sends (see `ChatTemplate.unambiguousText`).
+    public func renderedPrompt(_ messages: [ChatMessage]) -> String { model.chatTemplate.unambiguousText(messages) }
 
     public func complete(_ request: CompletionRequest) async throws -> Completion {
         let prompt = model.encodeChat(request.messages)

@@ -40,7 +40,7 @@ public protocol ModelBackend: Sendable {
     var identity: String { get }
     /// Where the model lives (file path or URL), for the run log.
     var location: String { get }
-    /// The exact prompt text the model sees for `messages` (what the cache key hashes).
+    /// Text that identifies exactly what the model sees for `messages` (what the cache key hashes).
     func renderedPrompt(_ messages: [ChatMessage]) -> String
     /// Runs one completion.
     func complete(_ request: CompletionRequest) async throws -> Completion

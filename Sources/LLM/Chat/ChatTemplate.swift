@@ -52,6 +52,17 @@ public struct ChatTemplate: Sendable {
         pieces(messages, addGenerationPrompt: addGenerationPrompt).map(\.text).joined()
     }
 
+    /// `render`'s text with every backslash and `<|` inside message content escaped (`\\`,
+    /// `<\|`), so two conversations that render alike only because a message spells out the
+    /// template's markers get different texts (for cache keys). Equal to `render` for content
+    /// without either.
+    public func unambiguousText(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> String {
+        pieces(messages, addGenerationPrompt: addGenerationPrompt).map { piece in
+            piece.isMarkup ? piece.text
+                : piece.text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "<|", with: "<\\|")
+        }.joined()
+    }
+
     /// The rendered conversation as markup and content pieces, in order (joined, `render`'s text).
     public func pieces(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> [Piece] {
         var out: [Piece] = []
