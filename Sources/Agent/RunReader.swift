@@ -11,6 +11,8 @@ extension AgentStore {
         public let status: String
         public let tasks: Int
         public let correct: Int
+        /// Tasks that had a gold answer to compare with.
+        public let graded: Int
         public let cacheHits: Int
         public let cacheMisses: Int
     }
@@ -22,6 +24,7 @@ extension AgentStore {
                 SELECT r.id, r.command, r.input, r.started_at, r.status,
                     (SELECT count(*) FROM tasks t WHERE t.run_id = r.id),
                     (SELECT count(*) FROM tasks t WHERE t.run_id = r.id AND t.correct = 1),
+                    (SELECT count(*) FROM tasks t WHERE t.run_id = r.id AND t.correct IS NOT NULL),
                     (SELECT count(*) FROM model_calls c JOIN tasks t ON c.task_id = t.id WHERE t.run_id = r.id AND c.cache_hit = 1),
                     (SELECT count(*) FROM model_calls c JOIN tasks t ON c.task_id = t.id WHERE t.run_id = r.id AND c.cache_hit = 0)
                 FROM runs r ORDER BY r.id DESC LIMIT ?
@@ -29,7 +32,8 @@ extension AgentStore {
                 RunSummary(id: row.int64(at: 0) ?? 0, command: row.string(at: 1) ?? "", input: row.string(at: 2) ?? "",
                            startedAt: row.string(at: 3) ?? "", status: row.string(at: 4) ?? "",
                            tasks: Int(row.int64(at: 5) ?? 0), correct: Int(row.int64(at: 6) ?? 0),
-                           cacheHits: Int(row.int64(at: 7) ?? 0), cacheMisses: Int(row.int64(at: 8) ?? 0))
+                           graded: Int(row.int64(at: 7) ?? 0),
+                           cacheHits: Int(row.int64(at: 8) ?? 0), cacheMisses: Int(row.int64(at: 9) ?? 0))
             }
         }
     }

@@ -17,7 +17,7 @@ enum RunsCommand: CLICommand {
         for run in runs {
             let input = run.input.count > 50 ? run.input.prefix(49) + "…" : run.input[...]
             print([pad(String(run.id), 4), pad(run.command, 7), pad(run.status, 8), pad(run.startedAt, 20),
-                   pad(String(run.tasks), 5), pad(String(run.correct), 7),
+                   pad(String(run.tasks), 5), pad(run.graded == 0 ? "–" : "\(run.correct)/\(run.graded)", 7),
                    pad("\(run.cacheHits)/\(run.cacheMisses)", 17), input.replacingOccurrences(of: "\n", with: " ")]
                 .joined(separator: "  "))
         }
