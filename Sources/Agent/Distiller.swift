@@ -53,7 +53,7 @@ public struct Distiller: Sendable {
             var calls: [ModelCallRecord] = []
             let given = PlanRecord(status: .given, steps: plan.steps.map(\.question), reason: nil, rawOutput: nil)
             let (record, right) = await attempt(item, plan: plan, record: given, calls: &calls, since: start)
-            return DistillOutcome(record: record, exemplar: right ? Exemplar(problem: item.task, plan: Self.text(of: plan)) : nil,
+            return DistillOutcome(record: record, exemplar: right ? Exemplar(problem: item.task, plan: plan.text) : nil,
                                   keptSample: nil)
         case let .teacher(teacher, samples):
             return await fromTeacher(item, teacher: teacher, samples: samples, since: start)
@@ -95,7 +95,7 @@ public struct Distiller: Sendable {
             let planned = PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil, rawOutput: completion.text)
             let (record, right) = await attempt(item, plan: plan, record: planned, calls: &calls, since: start)
             if right {
-                return DistillOutcome(record: record, exemplar: Exemplar(problem: item.task, plan: Self.text(of: plan)),
+                return DistillOutcome(record: record, exemplar: Exemplar(problem: item.task, plan: plan.text),
                                       keptSample: sample)
             }
             last = record
@@ -119,11 +119,6 @@ public struct Distiller: Sendable {
     func sampling(_ sample: Int) -> SamplingParameters {
         sample == 0 ? .greedy(maxTokens: solver.maxTokens)
             : SamplingParameters(temperature: Self.temperature, seed: UInt64(sample), maxTokens: solver.maxTokens)
-    }
-
-    /// The plan as the planner writes it: numbered lines, `#k` for earlier answers.
-    static func text(of plan: Plan) -> String {
-        plan.steps.map { "\($0.number). \($0.question)" }.joined(separator: "\n")
     }
 
     /// The teacher's identity, stored with its exemplars (nil for gold plans).

@@ -19,6 +19,16 @@ extension AgentStore {
         }
     }
 
+    /// The stored exemplars of one origin with their problem ids, oldest first.
+    public func exemplars(origin: ExemplarOrigin) throws -> [(id: String, task: String, plan: String)] {
+        try guarded {
+            try database.fetchAll("SELECT problem_id, task, plan FROM exemplars WHERE source = ? ORDER BY id",
+                                  [.text(origin.rawValue)]) { row in
+                (id: row.string(at: 0) ?? "", task: row.string(at: 1) ?? "", plan: row.string(at: 2) ?? "")
+            }
+        }
+    }
+
     /// Records a distillation attempt (the task of `run`) and, when one was kept, its exemplar,
     /// in one transaction. A problem keeps its first exemplar of an origin.
     public func recordDistilled(_ task: TaskRecord, exemplar: Exemplar?, origin: ExemplarOrigin, modelIdentity: String?,

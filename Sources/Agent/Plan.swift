@@ -34,6 +34,11 @@ public struct Plan: Sendable, Equatable {
         self.droppedDuplicates = droppedDuplicates
     }
 
+    /// The plan as the planner writes it: numbered lines, `#k` for earlier answers.
+    public var text: String {
+        steps.map { "\($0.number). \($0.question)" }.joined(separator: "\n")
+    }
+
     /// The plan that says "no decomposition".
     public static let direct = Plan(steps: [])
 
