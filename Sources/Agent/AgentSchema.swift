@@ -111,6 +111,34 @@ enum AgentSchema {
             );
             """)
         }
+        migrator.register("LoRA trainings of the planner and their steps") { db in
+            try db.execute("""
+            CREATE TABLE trainings (
+                id INTEGER PRIMARY KEY,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                status TEXT NOT NULL,
+                base_path TEXT NOT NULL,
+                base_identity TEXT NOT NULL,
+                data TEXT NOT NULL,
+                output TEXT NOT NULL,
+                configuration TEXT NOT NULL,
+                examples INTEGER NOT NULL,
+                total_steps INTEGER NOT NULL,
+                seconds REAL
+            );
+            CREATE TABLE training_steps (
+                training_id INTEGER NOT NULL REFERENCES trainings(id) ON DELETE CASCADE,
+                step INTEGER NOT NULL,
+                loss REAL NOT NULL,
+                target_tokens INTEGER NOT NULL,
+                tokens INTEGER NOT NULL,
+                gradient_norm REAL NOT NULL,
+                seconds REAL NOT NULL,
+                PRIMARY KEY (training_id, step)
+            );
+            """)
+        }
         return migrator
     }
 }

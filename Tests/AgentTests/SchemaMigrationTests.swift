@@ -23,7 +23,7 @@ struct SchemaMigrationTests {
         }
 
         let store = try AgentStore(path: path)
-        #expect(try store.database.userVersion() == 2)
+        #expect(try store.database.userVersion() == AgentSchema.migrator.migrations.count)
         let run = try store.run(1)
         #expect(run.settings.exemplarSource == "builtin")
         #expect(run.command == "batch")
