@@ -55,8 +55,11 @@ public struct EvalSummary: Sendable, Codable, Equatable {
     public let planFallbacks: Int
     /// Where the planner's worked plans came from (`builtin` or `db:<count>:<hash>`).
     public let exemplarSource: String
+    /// The planner's plans against the gold decompositions (decomposed mode, when gold plans are known).
+    public let planQuality: PlanQuality?
 
-    public init(mode: EvalMode, run record: RunRecord) {
+    /// The summary of `record`; `goldPlans` (by problem id) grade the planner's plans.
+    public init(mode: EvalMode, run record: RunRecord, goldPlans: [String: Plan] = [:]) {
         self.mode = mode.rawValue
         run = record.id
         problems = record.tasks.count
@@ -74,5 +77,6 @@ public struct EvalSummary: Sendable, Codable, Equatable {
         cacheMisses = record.cacheMisses
         planFallbacks = record.tasks.filter { $0.plan?.status == .fallback }.count
         exemplarSource = record.settings.exemplarSource
+        planQuality = PlanQuality(tasks: record.tasks, gold: goldPlans)
     }
 }

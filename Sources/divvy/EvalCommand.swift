@@ -26,9 +26,10 @@ enum EvalCommand: CLICommand {
         for problem in problems { Console.error("\(dataPath): \(problem)") }
         if let limit = arguments[limit] { items = Array(items.prefix(limit)) }
         let selected = arguments[modes]!
-        let goldPlans = selected.contains(.goldPlan)
-            ? try GoldPlans.load(arguments[decompositions] ?? dataPath.replacingOccurrences(of: ".jsonl", with: "_decomp.jsonl"))
-            : [:]
+        let decompositionsPath = arguments[decompositions] ?? dataPath.replacingOccurrences(of: ".jsonl", with: "_decomp.jsonl")
+        // Gold plans drive gold-plan mode and grade the planner's plans in decomposed mode (when the file is there).
+        let goldPlans = selected.contains(.goldPlan) || FileManager.default.fileExists(atPath: decompositionsPath)
+            ? try GoldPlans.load(decompositionsPath) : [:]
         let store = try AgentOptions.store(arguments)
         var summaries: [EvalSummary] = []
         for mode in selected {
@@ -40,7 +41,7 @@ enum EvalCommand: CLICommand {
                                                           solver: solver, settings: settings, store: store) { progress.add($0) }
             progress.end()
             if resumed > 0 { Console.error("\(mode.rawValue): resumed run \(runID), \(resumed) problems were already done") }
-            summaries.append(EvalSummary(mode: mode, run: try store.run(runID)))
+            summaries.append(EvalSummary(mode: mode, run: try store.run(runID), goldPlans: goldPlans))
         }
         if arguments[AgentOptions.json] { return try Console.printJSON(summaries) }
         print(table(summaries))
@@ -60,6 +61,11 @@ enum EvalCommand: CLICommand {
                 "\(s.cacheHits)/\(s.cacheMisses)".leftPadded(15),
                 String(s.planFallbacks).leftPadded(15),
             ].joined(separator: " "))
+        }
+        for s in summaries {
+            guard let q = s.planQuality else { continue }
+            lines.append(String(format: "%@ plans vs gold (%d tasks): %.2f subquestions (gold %.2f), same count %.0f%%, overlap %.2f",
+                                s.mode, q.tasks, q.meanSteps, q.meanGoldSteps, 100 * q.sameCount, q.overlap))
         }
         return lines.joined(separator: "\n")
     }

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// `divvy eval` as a real process on the small test model.
+@Suite(.serialized)
+struct EvalCommandTests {
+    @Test("eval --json grades decomposed plans against the gold decompositions beside the data file")
+    func planQuality() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let problems = """
+        {"id": "p1", "question": "Ann has 3 pens and buys 4 more. How many pens does she have?", "answer": "7"}
+        {"id": "p2", "question": "A box holds 6 eggs. How many eggs are in 5 boxes?", "answer": "30"}
+        """
+        let decompositions = """
+        {"id": "p1", "subquestions": [{"q": "How many pens does Ann buy?"}, {"q": "How many pens does she have?"}]}
+        {"id": "p2", "subquestions": [{"q": "How many eggs are in 5 boxes?"}]}
+        """
+        try problems.write(toFile: folder.path("dev.jsonl"), atomically: true, encoding: .utf8)
+        try decompositions.write(toFile: folder.path("dev_decomp.jsonl"), atomically: true, encoding: .utf8)
+        let result = try DivvyProcess.run(["eval", "--data", folder.path("dev.jsonl"), "--modes", "direct,decomposed",
+                                           "--planner", "smollm2-135m", "--solver", "smollm2-135m", "--max-tokens", "24",
+                                           "--db", folder.path("divvy.db"), "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let modes = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(modes.map { $0["mode"] as? String } == ["direct", "decomposed"])
+        #expect(modes[0]["planQuality"] == nil)
+        let quality = try #require(modes[1]["planQuality"] as? [String: Any])
+        #expect(quality["tasks"] as? Int == 2)
+        #expect(quality["meanGoldSteps"] as? Double == 1.5)
+        let overlap = try #require(quality["overlap"] as? Double)
+        #expect((0...1).contains(overlap))
+    }
+}
