@@ -5,7 +5,7 @@ import Testing
 /// Broken model files give a typed error that names the problem, never a crash.
 struct BadModelFileTests {
     @Test func tinyModelLoadsAndRuns() throws {
-        let model = try LanguageModel(path: TinyModel.writer().write())
+        let model = try LanguageModel(path: TinyModel.writer().temporaryFile())
         let context = InferenceContext(model: model, capacity: 16)
         var batch = Batch()
         batch.add([1, 2, 3], from: 0, sequence: 0, logitsForLast: true)
@@ -17,7 +17,7 @@ struct BadModelFileTests {
     @Test func wrongMagic() throws {
         var bytes = TinyModel.writer().bytes()
         bytes.replaceSubrange(0..<4, with: Array("GGML".utf8))
-        let error = #expect(throws: ModelFileError.self) { try GGUFFile(path: TestGGUFWriter().write(bytes)) }
+        let error = #expect(throws: ModelFileError.self) { try GGUFFile(path: GGUFWriter.temporaryFile(bytes)) }
         guard case .badMagic = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(error?.description.contains("not a GGUF model file") == true)
     }
@@ -25,7 +25,7 @@ struct BadModelFileTests {
     @Test func unsupportedVersion() throws {
         var writer = TinyModel.writer()
         writer.version = 1
-        let error = #expect(throws: ModelFileError.self) { try GGUFFile(path: writer.write()) }
+        let error = #expect(throws: ModelFileError.self) { try GGUFFile(path: writer.temporaryFile()) }
         guard case .unsupportedVersion(_, 1) = error else { Issue.record("got \(String(describing: error))"); return }
     }
 
@@ -35,7 +35,7 @@ struct BadModelFileTests {
         let bytes = TinyModel.writer().bytes()
         let cuts = [1, 4, 10, 23, 24, 100, 500, 1000, bytes.count / 2, bytes.count - 1]
         for cut in cuts {
-            let path = try TestGGUFWriter().write(bytes.prefix(cut))
+            let path = try GGUFWriter.temporaryFile(bytes.prefix(cut))
             let error = #expect(throws: ModelFileError.self, "cut at \(cut)") { try LanguageModel(path: path) }
             switch error {
             case .truncated?, .malformed?: #expect(error!.description.contains(path))
@@ -45,7 +45,7 @@ struct BadModelFileTests {
     }
 
     @Test func emptyFile() throws {
-        let error = #expect(throws: ModelFileError.self) { try GGUFFile(path: TestGGUFWriter().write(Data())) }
+        let error = #expect(throws: ModelFileError.self) { try GGUFFile(path: GGUFWriter.temporaryFile(Data())) }
         guard case .truncated = error else { Issue.record("got \(String(describing: error))"); return }
     }
 
@@ -53,7 +53,7 @@ struct BadModelFileTests {
         var writer = TinyModel.writer()
         let first = writer.tensors[0]
         writer.tensors[0] = .init(name: first.name, shape: first.shape, rawType: 99, bytes: first.bytes)
-        let error = #expect(throws: ModelFileError.self) { try GGUFFile(path: writer.write()) }
+        let error = #expect(throws: ModelFileError.self) { try GGUFFile(path: writer.temporaryFile()) }
         guard case .unknownTensorType(_, "token_embd.weight", 99) = error else {
             Issue.record("got \(String(describing: error))"); return
         }
@@ -65,7 +65,7 @@ struct BadModelFileTests {
         // Q5_1 (7) is a valid GGUF type that none of our models uses: the file opens, the model does not.
         let q5_1Bytes = Data(count: first.shape[1] * first.shape[0] / 32 * 24)
         writer.tensors[0] = .init(name: first.name, shape: first.shape, rawType: 7, bytes: q5_1Bytes)
-        let path = try writer.write()
+        let path = try writer.temporaryFile()
         _ = try GGUFFile(path: path)
         let error = #expect(throws: ModelFileError.self) { try LanguageModel(path: path) }
         guard case .unsupportedTensorType(_, "token_embd.weight", "Q5_1") = error else {
@@ -75,7 +75,7 @@ struct BadModelFileTests {
 
     @Test func unsupportedArchitecture() throws {
         let error = #expect(throws: ModelFileError.self) {
-            try LanguageModel(path: TinyModel.writer(architecture: "gptneox").write())
+            try LanguageModel(path: TinyModel.writer(architecture: "gptneox").temporaryFile())
         }
         guard case .unsupportedArchitecture(_, "gptneox") = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(error?.description.contains("llama and qwen2") == true)
@@ -84,16 +84,16 @@ struct BadModelFileTests {
     @Test func missingTensor() throws {
         var writer = TinyModel.writer()
         writer.tensors.removeAll { $0.name == "blk.1.ffn_up.weight" }
-        let error = #expect(throws: ModelFileError.self) { try LanguageModel(path: writer.write()) }
+        let error = #expect(throws: ModelFileError.self) { try LanguageModel(path: writer.temporaryFile()) }
         guard case .missingTensor(_, "blk.1.ffn_up.weight") = error else { Issue.record("got \(String(describing: error))"); return }
     }
 
     @Test func hugeArrayCountDoesNotAllocate() throws {
-        var bytes = TestGGUFWriter(metadata: [("tokenizer.ggml.tokens", .strings(["a"]))]).bytes()
+        var bytes = GGUFWriter(metadata: [("tokenizer.ggml.tokens", .strings(["a"]))]).bytes()
         // The array's count sits after magic, version, two counts, the key and two type tags.
         let countOffset = 4 + 4 + 8 + 8 + 8 + "tokenizer.ggml.tokens".utf8.count + 4 + 4
         bytes.replaceSubrange(countOffset..<countOffset + 8, with: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F])
-        let error = #expect(throws: ModelFileError.self) { try GGUFFile(path: TestGGUFWriter().write(bytes)) }
+        let error = #expect(throws: ModelFileError.self) { try GGUFFile(path: GGUFWriter.temporaryFile(bytes)) }
         guard case .malformed = error else { Issue.record("got \(String(describing: error))"); return }
     }
 

@@ -5,7 +5,7 @@ import Testing
 /// The GGUF reader and model loader on damaged files: every outcome is a load or a typed error.
 struct GGUFRobustnessTests {
     /// Bytes before the tensor data: header, metadata and tensor infos of the tiny model.
-    static func headerLength(_ writer: TestGGUFWriter) -> Int {
+    static func headerLength(_ writer: GGUFWriter) -> Int {
         var dataless = writer
         dataless.tensors = writer.tensors.map { .init(name: $0.name, shape: $0.shape, rawType: $0.rawType, bytes: Data()) }
         return dataless.bytes().count
@@ -65,7 +65,7 @@ struct GGUFRobustnessTests {
         for length in [0, 3, 4, 16, 24, 100, 4096] {
             var bytes = Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &random) })
             if length >= 4 { bytes.replaceSubrange(0..<4, with: Array("GGUF".utf8)) }
-            let path = try TestGGUFWriter().write(bytes)
+            let path = try GGUFWriter.temporaryFile(bytes)
             #expect(throws: ModelFileError.self, "\(length) random bytes") { try LanguageModel(path: path) }
         }
     }

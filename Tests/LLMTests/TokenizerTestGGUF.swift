@@ -1,10 +1,12 @@
+import LLM
+
 /// Writes small GGUF v3 files holding only metadata, for tokenizer tests with made-up vocabularies.
 enum TokenizerTestGGUF {
-    typealias Value = TestGGUFWriter.Value
+    typealias Value = GGUFValue
 
     /// A file with `metadata` and no tensors, in a fresh temporary path.
     static func write(_ metadata: [(String, Value)]) throws -> String {
-        try TestGGUFWriter(metadata: metadata).write()
+        try GGUFWriter(metadata: metadata).temporaryFile()
     }
 
     /// A toy byte-level vocabulary over `tokens` (stored in the GPT-2 alphabet) and `merges`.

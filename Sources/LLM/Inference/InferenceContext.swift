@@ -6,13 +6,21 @@ import Tensor
 public final class InferenceContext {
     public let model: LanguageModel
     public let cache: KVCache
+    /// Low-rank updates added after the adapted matmuls (the base weights stay as they are).
+    public let adapter: LoRAAdapter?
+    /// The adapter's largest rank (0 without one): LoRA scratch per token.
+    private let adapterRank: Int
     private let workspace: Workspace
     private let rope: RotaryEmbedding
     private let attention: Attention
 
-    /// A context whose KV cache holds `capacity` tokens in all (shared prefixes count once).
-    public init(model: LanguageModel, capacity: Int) {
+    /// A context whose KV cache holds `capacity` tokens in all (shared prefixes count once),
+    /// running `model` with `adapter` (which must have been read for this model's config).
+    public init(model: LanguageModel, capacity: Int, adapter: LoRAAdapter? = nil) {
+        precondition(adapter.map { $0.layers.count == model.config.layerCount } ?? true, "adapter is for another model")
         self.model = model
+        self.adapter = adapter
+        adapterRank = adapter?.maxRank ?? 0
         cache = KVCache(config: model.config, capacity: capacity)
         workspace = Workspace(config: model.config)
         rope = RotaryEmbedding(config: model.config)
@@ -35,6 +43,7 @@ public final class InferenceContext {
         let plan = AttentionPlan(batch: batch, cache: cache, headCount: c.headCount, kvHeadCount: c.kvHeadCount)
         let pool = MatmulTuning.pool
         ws.reserveAttentionScratch(pool.threadCount * attention.scratchPerThread(plan))
+        ws.reserveLoRAScratch(n * adapterRank)
         let embd = c.embeddingLength, d = c.headDimension
 
         // hidden: [n, nEmbd]
@@ -47,6 +56,9 @@ public final class InferenceContext {
             rmsNorm(ws.hidden, weight: layer.attentionNorm.floats, rows: n, dim: embd, eps: c.rmsEpsilon, into: ws.normed)
             // query: [n, nHead·headDim]; key, value: [n, kvDim]
             matmul([(layer.query, ws.query), (layer.key, ws.key), (layer.value, ws.value)], ws.normed, n: n)
+            addLoRA(l, .query, ws.normed, n: n, ws.query)
+            addLoRA(l, .key, ws.normed, n: n, ws.key)
+            addLoRA(l, .value, ws.normed, n: n, ws.value)
             if let bias = layer.queryBias { addBias(ws.query, bias.floats, rows: n, dim: c.queryDimension) }
             if let bias = layer.keyBias { addBias(ws.key, bias.floats, rows: n, dim: c.kvDimension) }
             if let bias = layer.valueBias { addBias(ws.value, bias.floats, rows: n, dim: c.kvDimension) }
@@ -60,15 +72,33 @@ public final class InferenceContext {
             attention.run(layer: l, plan: plan, cache: cache, query: ws.query, output: ws.attention,
                           scratch: ws.attentionScratch, pool: pool)
             matmul(layer.attentionOutput, ws.attention, n: n, ws.normed)   // normed: [n, nEmbd]
+            addLoRA(l, .attentionOutput, ws.attention, n: n, ws.normed)
             addInPlace(ws.hidden, ws.normed, count: n * embd)
 
             rmsNorm(ws.hidden, weight: layer.feedForwardNorm.floats, rows: n, dim: embd, eps: c.rmsEpsilon, into: ws.normed)
             matmul([(layer.gate, ws.gate), (layer.up, ws.up)], ws.normed, n: n)   // gate, up: [n, nFF]
+            addLoRA(l, .gate, ws.normed, n: n, ws.gate)
+            addLoRA(l, .up, ws.normed, n: n, ws.up)
             siluMultiply(ws.gate, ws.up, count: n * c.feedForwardLength)
             matmul(layer.down, ws.gate, n: n, ws.normed)       // normed: [n, nEmbd]
+            addLoRA(l, .down, ws.gate, n: n, ws.normed)
             addInPlace(ws.hidden, ws.normed, count: n * embd)
         }
         return outputLogits(batch)
+    }
+
+    /// y: [n, outputs] += scale · (x: [n, inputs] · Aᵀ) · Bᵀ when the adapter adapts `target` in layer `l`.
+    private func addLoRA(_ l: Int, _ target: LoRATarget, _ x: UnsafePointer<Float>, n: Int, _ y: UnsafeMutablePointer<Float>) {
+        guard let adapter, let pair = adapter.layers[l][target] else { return }
+        let t = workspace.loraScratch   // t: [n, rank]
+        pair.a.withUnsafeBufferPointer { a in
+            gemmTransposedB(m: n, n: pair.rank, k: pair.inputs, alpha: adapter.scale(rank: pair.rank),
+                            x, lda: pair.inputs, a.baseAddress!, ldb: pair.inputs, t, ldc: pair.rank)
+        }
+        pair.b.withUnsafeBufferPointer { b in
+            gemmTransposedB(m: n, n: pair.outputs, k: pair.rank, t, lda: pair.rank, b.baseAddress!, ldb: pair.rank,
+                            y, ldc: pair.outputs, beta: 1)
+        }
     }
 
     /// Final norm and output head for the tokens that asked for logits.

@@ -9,6 +9,9 @@ final class Workspace {
     /// Attention scratch of all threads; see `Attention.scratchPerThread`.
     private(set) var attentionScratch: UnsafeMutablePointer<Float>
     private var attentionScratchCapacity = 0
+    /// LoRA scratch: [n, rank] (x·Aᵀ of one adapted layer); see `reserveLoRAScratch`.
+    private(set) var loraScratch: UnsafeMutablePointer<Float>
+    private var loraScratchCapacity = 0
 
     init(config: ModelConfig) {
         self.config = config
@@ -22,10 +25,11 @@ final class Workspace {
         up = .allocate(capacity: 0)
         rotations = .allocate(capacity: 0)
         attentionScratch = .allocate(capacity: 0)
+        loraScratch = .allocate(capacity: 0)
     }
 
     deinit {
-        for buffer in [hidden, normed, query, attention, key, value, gate, up, rotations, attentionScratch] {
+        for buffer in [hidden, normed, query, attention, key, value, gate, up, rotations, attentionScratch, loraScratch] {
             buffer.deallocate()
         }
     }
@@ -53,5 +57,13 @@ final class Workspace {
         attentionScratch.deallocate()
         attentionScratch = .allocate(capacity: floats)
         attentionScratchCapacity = floats
+    }
+
+    /// Makes the LoRA scratch hold at least `floats` values.
+    func reserveLoRAScratch(_ floats: Int) {
+        guard floats > loraScratchCapacity else { return }
+        loraScratch.deallocate()
+        loraScratch = .allocate(capacity: floats)
+        loraScratchCapacity = floats
     }
 }

@@ -71,6 +71,10 @@ public struct LoRAAdapter: Sendable, Equatable {
         self.layers = layers
     }
 
-    /// The factor on `B (A x)` for a pair of rank `rank` (llama.cpp's convention: alpha / rank).
-    public func scale(rank: Int) -> Float { alpha / Float(rank) }
+    /// The factor on `B (A x)` for a pair of rank `rank`: alpha / rank, or 1 when alpha is 0
+    /// (llama.cpp's convention for adapters that leave alpha unset).
+    public func scale(rank: Int) -> Float { alpha == 0 ? 1 : alpha / Float(rank) }
+
+    /// The largest rank of any pair (0 when nothing is adapted).
+    public var maxRank: Int { layers.flatMap(\.values).map(\.rank).max() ?? 0 }
 }
