@@ -139,6 +139,9 @@ enum AgentSchema {
             );
             """)
         }
+        migrator.register("the planner's LoRA adapter of each run") { db in
+            try db.execute("ALTER TABLE runs ADD COLUMN planner_adapter TEXT")
+        }
         return migrator
     }
 }

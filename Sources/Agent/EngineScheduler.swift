@@ -38,11 +38,11 @@ public actor EngineScheduler {
     private let maxSequences: Int
     private var looping = false
 
-    /// One engine per model, each with a KV cache of `capacity` tokens; at most
-    /// `maxSequences` requests run at once on each.
-    public init(models: [LanguageModel], capacity: Int, maxSequences: Int) {
-        engines = models.map { model in
-            Engine(generator: BatchGenerator(context: InferenceContext(model: model, capacity: capacity),
+    /// One engine per model (with its LoRA adapter, if any), each with a KV cache of `capacity`
+    /// tokens; at most `maxSequences` requests run at once on each.
+    public init(models: [(LanguageModel, LoRAAdapter?)], capacity: Int, maxSequences: Int) {
+        engines = models.map { model, adapter in
+            Engine(generator: BatchGenerator(context: InferenceContext(model: model, capacity: capacity, adapter: adapter),
                                              tokenizer: model.tokenizer),
                    capacity: capacity, sequenceLimit: model.config.contextLength)
         }

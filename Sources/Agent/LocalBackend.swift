@@ -3,14 +3,17 @@ import LLM
 /// A model file run by this process's engine, through a shared ``EngineScheduler``.
 public struct LocalBackend: ModelBackend {
     public let model: LanguageModel
+    /// The model's identity, with the adapter's when there is one.
     public let identity: String
+    public let adapterPath: String?
     public var location: String { model.file.path }
     private let scheduler: EngineScheduler
     private let engine: Int
 
-    init(model: LanguageModel, identity: String, scheduler: EngineScheduler, engine: Int) {
+    init(model: LanguageModel, identity: String, adapterPath: String?, scheduler: EngineScheduler, engine: Int) {
         self.model = model
         self.identity = identity
+        self.adapterPath = adapterPath
         self.scheduler = scheduler
         self.engine = engine
     }
@@ -25,31 +28,64 @@ public struct LocalBackend: ModelBackend {
     }
 }
 
-/// Loads the planner and solver models onto one scheduler (one engine per distinct file).
+/// A local model to load: a GGUF file, optionally with a LoRA adapter file applied to it.
+public struct LocalModelSpec: Equatable, Sendable {
+    public let path: String
+    public let adapterPath: String?
+
+    public init(path: String, adapterPath: String? = nil) {
+        self.path = path
+        self.adapterPath = adapterPath
+    }
+}
+
+/// Loads the planner and solver models onto one scheduler (one engine per distinct model and adapter).
 public enum LocalModels {
     /// Default cap on the memory of all KV caches (8 solver sequences of the 1.5B need ~600 MiB).
     public static let defaultKVBudgetMiB = 2048
 
-    /// Backends for `paths` in order; the same path twice shares one model and engine.
-    /// Each engine's KV cache holds `parallel` sequences of `tokensPerSequence` tokens; the
-    /// caches of all models together must fit in `kvBudgetMiB`, else nothing is allocated.
+    /// Backends for `paths` in order, without adapters; see ``load(_:store:parallel:tokensPerSequence:kvBudgetMiB:)``.
     public static func load(paths: [String], store: AgentStore, parallel: Int, tokensPerSequence: Int,
                             kvBudgetMiB: Int = defaultKVBudgetMiB) throws -> [LocalBackend] {
-        var distinct: [String] = []
-        for path in paths where !distinct.contains(path) { distinct.append(path) }
-        let models = try distinct.map { path throws(ModelFileError) in try LanguageModel(path: path) }
+        try load(paths.map { LocalModelSpec(path: $0) }, store: store, parallel: parallel,
+                 tokensPerSequence: tokensPerSequence, kvBudgetMiB: kvBudgetMiB)
+    }
+
+    /// Backends for `specs` in order. The same spec twice shares one engine; the same file with
+    /// different adapters shares the mapped weights but gets an engine (and KV cache) per adapter.
+    /// Each engine's KV cache holds `parallel` sequences of `tokensPerSequence` tokens; the
+    /// caches of all engines together must fit in `kvBudgetMiB`, else nothing is allocated.
+    /// - Throws: `ModelFileError` for a bad model file, `LoRAAdapterFileError` for a bad adapter.
+    public static func load(_ specs: [LocalModelSpec], store: AgentStore, parallel: Int, tokensPerSequence: Int,
+                            kvBudgetMiB: Int = defaultKVBudgetMiB) throws -> [LocalBackend] {
+        var engines: [LocalModelSpec] = []
+        for spec in specs where !engines.contains(spec) { engines.append(spec) }
+        var models: [String: LanguageModel] = [:]
+        for spec in engines where models[spec.path] == nil { models[spec.path] = try LanguageModel(path: spec.path) }
         let cells = max(1, parallel) * tokensPerSequence
-        let neededMiB = models.reduce(0) { $0 + cells * KVCache.bytesPerCell($1.config) } >> 20
+        let neededMiB = engines.reduce(0) { $0 + cells * KVCache.bytesPerCell(models[$1.path]!.config) } >> 20
         guard neededMiB <= kvBudgetMiB else {
             throw AgentError.kvBudgetExceeded(sequences: parallel, tokensPerSequence: tokensPerSequence,
                                               neededMiB: neededMiB, budgetMiB: kvBudgetMiB)
         }
-        let identities = try models.map { try store.modelIdentity(of: $0.file) }
-        let scheduler = EngineScheduler(models: models, capacity: max(1, parallel) * tokensPerSequence,
-                                        maxSequences: parallel)
-        return paths.map { path in
-            let index = distinct.firstIndex(of: path)!
-            return LocalBackend(model: models[index], identity: identities[index], scheduler: scheduler, engine: index)
+        var loaded: [(LanguageModel, LoRAAdapter?)] = []
+        var identities: [String] = []
+        for spec in engines {
+            let model = models[spec.path]!
+            let identity = try store.modelIdentity(of: model.file)
+            if let adapterPath = spec.adapterPath {
+                loaded.append((model, try LoRAAdapter(path: adapterPath, config: model.config)))
+                identities.append(try ModelIdentity.adapted(identity, adapterPath: adapterPath))
+            } else {
+                loaded.append((model, nil))
+                identities.append(identity)
+            }
+        }
+        let scheduler = EngineScheduler(models: loaded, capacity: cells, maxSequences: parallel)
+        return specs.map { spec in
+            let index = engines.firstIndex(of: spec)!
+            return LocalBackend(model: loaded[index].0, identity: identities[index], adapterPath: spec.adapterPath,
+                                scheduler: scheduler, engine: index)
         }
     }
 }

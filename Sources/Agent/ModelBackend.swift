@@ -40,8 +40,14 @@ public protocol ModelBackend: Sendable {
     var identity: String { get }
     /// Where the model lives (file path or URL), for the run log.
     var location: String { get }
+    /// The LoRA adapter file applied to the model, if any.
+    var adapterPath: String? { get }
     /// Text that identifies exactly what the model sees for `messages` (what the cache key hashes).
     func renderedPrompt(_ messages: [ChatMessage]) -> String
     /// Runs one completion.
     func complete(_ request: CompletionRequest) async throws -> Completion
+}
+
+extension ModelBackend {
+    public var adapterPath: String? { nil }
 }

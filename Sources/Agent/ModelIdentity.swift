@@ -26,6 +26,18 @@ public enum ModelIdentity {
     }
 }
 
+extension ModelIdentity {
+    /// `<model identity>+lora-sha256:<hex>`: the identity of `model` run with the adapter file at
+    /// `adapterPath`, hashed whole (adapters are megabytes).
+    public static func adapted(_ model: String, adapterPath: String) throws(LoRAAdapterFileError) -> String {
+        let file: MappedFile
+        do { file = try MappedFile(path: adapterPath) } catch { throw .file(error) }
+        var hash = SHA256()
+        hash.update(UnsafeRawBufferPointer(start: file.bytes, count: file.count))
+        return "\(model)+lora-sha256:\(hash.finalize().hexString)"
+    }
+}
+
 /// Size and modification time of a file, the key under which its identity is memoised.
 struct FileStamp: Equatable {
     let size: Int64

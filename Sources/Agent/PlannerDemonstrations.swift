@@ -42,7 +42,7 @@ public enum PlannerDemonstrations {
     /// The demonstration in the trained planner's prompt format: the zero-exemplar planner
     /// prompt, then the plan closed by the chat template's end of turn.
     public static func tokens(_ demonstration: PlannerDemonstration, model: LanguageModel) -> PlannerTrainingTokens {
-        let messages = PlannerPrompt.messages(task: demonstration.task, exemplars: [])
+        let messages = PlannerPrompt.trained(task: demonstration.task)
         let prompt = model.encodeChat(messages)
         let whole = model.encodeChat(messages + [.assistant(demonstration.plan)], addGenerationPrompt: false)
         // The template closes the turn with the end-of-turn marker and a newline; the model stops at the marker.

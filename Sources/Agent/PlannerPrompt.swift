@@ -4,7 +4,7 @@ import LLM
 ///
 /// The built-in exemplars are GSM8K train problems 2944, 2563 and 6609 (shared/data/gsm8k_train_decomp.jsonl),
 /// their gold subquestions rewritten to name the earlier answers they use as `#k`.
-enum PlannerPrompt {
+public enum PlannerPrompt {
     static let system = """
     You break a problem into a short numbered list of simple subquestions. Each subquestion \
     can be answered with one calculation. Write #k for the answer of subquestion k. The last \
@@ -40,4 +40,8 @@ enum PlannerPrompt {
         messages.append(.user(task))
         return messages
     }
+
+    /// The prompt a planner LoRA adapter is trained on and run with: the instruction and the
+    /// task, no worked plans (the adapter has learnt the format).
+    public static func trained(task: String) -> [ChatMessage] { messages(task: task, exemplars: []) }
 }

@@ -10,13 +10,14 @@ extension AgentStore {
                 try database.execute("""
                     INSERT INTO runs (command, input, started_at, status, planner_path, planner_identity, solver_path,
                                       solver_identity, no_plan, planner_exemplars, parallel, max_tokens, use_cache,
-                                      exemplar_source)
-                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      exemplar_source, planner_adapter)
+                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.text(command), .text(input), .text(Self.now()), settings.plannerPath.map(SQLiteValue.text) ?? .null,
                           settings.plannerIdentity.map(SQLiteValue.text) ?? .null, .text(settings.solverPath),
                           .text(settings.solverIdentity), .integer(settings.noPlan ? 1 : 0),
                           .integer(Int64(settings.plannerExemplars)), .integer(Int64(settings.parallel)), .integer(Int64(settings.maxTokens)),
-                          .integer(settings.useCache ? 1 : 0), .text(settings.exemplarSource)])
+                          .integer(settings.useCache ? 1 : 0), .text(settings.exemplarSource),
+                          settings.plannerAdapter.map(SQLiteValue.text) ?? .null])
                 return database.lastInsertRowID
             }
         }

@@ -44,7 +44,8 @@ extension AgentStore {
         try guarded {
             let runs = try database.fetchAll("""
                 SELECT command, input, started_at, finished_at, status, planner_path, planner_identity, solver_path,
-                       solver_identity, no_plan, parallel, max_tokens, use_cache, seconds, planner_exemplars, exemplar_source
+                       solver_identity, no_plan, parallel, max_tokens, use_cache, seconds, planner_exemplars, exemplar_source,
+                       planner_adapter
                 FROM runs WHERE id = ?
                 """, [.integer(id)]) { row in
                 (row.string(at: 0) ?? "", row.string(at: 1) ?? "", row.string(at: 2) ?? "", row.string(at: 3),
@@ -52,7 +53,8 @@ extension AgentStore {
                     plannerPath: row.string(at: 5), plannerIdentity: row.string(at: 6), solverPath: row.string(at: 7) ?? "",
                     solverIdentity: row.string(at: 8) ?? "", noPlan: row.int64(at: 9) == 1,
                     plannerExemplars: Int(row.int64(at: 14) ?? 0), parallel: Int(row.int64(at: 10) ?? 0), maxTokens: Int(row.int64(at: 11) ?? 0),
-                    useCache: row.int64(at: 12) == 1, exemplarSource: row.string(at: 15) ?? "builtin"), row.double(at: 13))
+                    useCache: row.int64(at: 12) == 1, exemplarSource: row.string(at: 15) ?? "builtin",
+                    plannerAdapter: row.string(at: 16)), row.double(at: 13))
             }
             guard let (command, input, started, finished, status, settings, seconds) = runs.first else {
                 throw AgentError.noSuchRun(id)

@@ -77,6 +77,8 @@ public struct TaskRecord: Sendable, Codable, Equatable {
 public struct RunSettings: Sendable, Codable, Equatable {
     public var plannerPath: String?
     public var plannerIdentity: String?
+    /// The planner's LoRA adapter file, if it has one (its hash is part of `plannerIdentity`).
+    public var plannerAdapter: String?
     public var solverPath: String
     public var solverIdentity: String
     public var noPlan: Bool
@@ -90,7 +92,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
 
     public init(plannerPath: String?, plannerIdentity: String?, solverPath: String, solverIdentity: String,
                 noPlan: Bool, plannerExemplars: Int, parallel: Int, maxTokens: Int, useCache: Bool,
-                exemplarSource: String = PlannerExemplars.builtin.sourceName) {
+                exemplarSource: String = PlannerExemplars.builtin.sourceName, plannerAdapter: String? = nil) {
         self.plannerPath = plannerPath
         self.plannerIdentity = plannerIdentity
         self.solverPath = solverPath
@@ -101,6 +103,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
         self.maxTokens = maxTokens
         self.useCache = useCache
         self.exemplarSource = exemplarSource
+        self.plannerAdapter = plannerAdapter
     }
 }
 

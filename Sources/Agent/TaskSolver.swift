@@ -18,7 +18,8 @@ public struct TaskSolver: Sendable {
     public let maxTokens: Int
     /// Plans to use instead of asking the planner, by task id (gold decompositions in `divvy eval`).
     public var givenPlans: [String: Plan] = [:]
-    /// How many worked plans the planner's prompt shows (fewer make a shorter, faster prompt).
+    /// How many worked plans the planner's prompt shows (fewer make a shorter, faster prompt);
+    /// 0 when the planner has a LoRA adapter, which is run with the prompt it was trained on.
     public let plannerExemplars: Int
     /// Where those worked plans come from.
     public let exemplars: PlannerExemplars
@@ -33,7 +34,7 @@ public struct TaskSolver: Sendable {
         self.solver = solver
         self.cache = cache
         self.maxTokens = maxTokens
-        self.plannerExemplars = plannerExemplars
+        self.plannerExemplars = planner?.adapterPath == nil ? plannerExemplars : 0
         self.exemplars = exemplars
         self.onEvent = onEvent
     }
@@ -70,8 +71,10 @@ public struct TaskSolver: Sendable {
             return (PlanRecord(status: .given, steps: given.steps.map(\.question), reason: nil, rawOutput: nil), given, nil)
         }
         guard let planner else { return (PlanRecord(status: .skipped, steps: [], reason: nil, rawOutput: nil), .direct, nil) }
-        let (completion, call) = try await complete(planner, role: "planner", step: nil,
-                                                    PlannerPrompt.messages(task: item.task, exemplars: exemplars.pick(for: item.task, count: plannerExemplars)))
+        let prompt = planner.adapterPath == nil
+            ? PlannerPrompt.messages(task: item.task, exemplars: exemplars.pick(for: item.task, count: plannerExemplars))
+            : PlannerPrompt.trained(task: item.task)
+        let (completion, call) = try await complete(planner, role: "planner", step: nil, prompt)
         let text = completion.text
         do {
             let plan = try PlanParser.parse(Self.completeLines(completion))

@@ -12,6 +12,8 @@ enum AgentOptions {
                                         default: "qwen2.5-coder-0.5b")
     static let solver = Option<String>("solver", valueName: "name|path", help: "Solver model: short name or .gguf path.",
                                        default: "qwen2.5-coder-1.5b")
+    static let plannerLoRA = Option<String>("planner-lora", valueName: "file",
+                                            help: "LoRA adapter (GGUF) for the local planner; its prompt then shows no worked plans.")
     static let noPlan = Flag("no-plan", help: "Solve directly with chain of thought, without a planner.")
     static let parallel = Option<Int>("parallel", valueName: "n", help: "Most sequences in flight per model (and tasks in flight).",
                                       default: 8, validate: { (1...KVCache.maxSequences).contains($0) ? nil : "must be 1…\(KVCache.maxSequences)" })
@@ -25,7 +27,7 @@ enum AgentOptions {
     static let noCache = Flag("no-cache", help: "Neither read nor write the result cache.")
 
     /// The options of `solve` and `batch`.
-    static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, exemplars, ExemplarChoice.option, parallel,
+    static let solving: [any ArgumentDeclaration] = [db, planner, plannerLoRA, solver, noPlan, exemplars, ExemplarChoice.option, parallel,
                                                      maxTokens, kvBudget, noCache, json] + RemoteOptions.all
 
     /// Opens the database named by `--db`.
@@ -41,19 +43,22 @@ enum AgentOptions {
                         plannerModel: Option<String> = AgentOptions.planner, exemplarsDefault: ExemplarChoice? = nil,
                         onEvent: @escaping @Sendable (RunEvent) -> Void) throws -> (TaskSolver, RunSettings) {
         let noPlan = noPlanOverride ?? arguments[noPlan]
-        let exemplarSet = noPlan ? .builtin
-            : try ExemplarChoice.resolve(arguments[ExemplarChoice.option] ?? exemplarsDefault, store: store,
-                                         commandPath: arguments.path)
         let parallel = arguments[parallel]!, maxTokens = arguments[maxTokens]!
         let limiter = RequestLimiter(limit: parallel)
         let remoteSolver = try RemoteOptions.solver(arguments, limiter: limiter)
         let remotePlanner = noPlan ? nil : try RemoteOptions.planner(arguments, limiter: limiter)
         let solverPath = remoteSolver == nil ? try ModelLocator.resolve(arguments[solver]!) : nil
         let plannerPath = noPlan || remotePlanner != nil ? nil : try ModelLocator.resolve(arguments[plannerModel]!)
-        let localPaths = [solverPath, plannerPath].compactMap { $0 }
-        let local = localPaths.isEmpty ? [] : try LocalModels.load(paths: localPaths, store: store, parallel: parallel,
-                                                                   tokensPerSequence: 1024 + maxTokens,
-                                                                   kvBudgetMiB: arguments[kvBudget]!)
+        let adapterPath = noPlan ? nil : try plannerAdapter(arguments, remotePlanner: remotePlanner != nil)
+        // An adapted planner is prompted without worked plans, so it uses none of the stored ones.
+        let exemplarSet = noPlan || adapterPath != nil ? .builtin
+            : try ExemplarChoice.resolve(arguments[ExemplarChoice.option] ?? exemplarsDefault, store: store,
+                                         commandPath: arguments.path)
+        let localModels = [solverPath.map { LocalModelSpec(path: $0) },
+                           plannerPath.map { LocalModelSpec(path: $0, adapterPath: adapterPath) }].compactMap { $0 }
+        let local = localModels.isEmpty ? [] : try LocalModels.load(localModels, store: store, parallel: parallel,
+                                                                    tokensPerSequence: 1024 + maxTokens,
+                                                                    kvBudgetMiB: arguments[kvBudget]!)
         let solverBackend: any ModelBackend = remoteSolver.map { $0 as any ModelBackend } ?? local[0]
         let plannerBackend: (any ModelBackend)? = noPlan ? nil : remotePlanner.map { $0 as any ModelBackend } ?? local.last
         let useCache = !arguments[noCache]
@@ -62,9 +67,19 @@ enum AgentOptions {
                                 plannerExemplars: arguments[exemplars]!, exemplars: exemplarSet, onEvent: onEvent)
         let settings = RunSettings(plannerPath: plannerPath ?? remotePlanner?.location, plannerIdentity: plannerBackend?.identity,
                                    solverPath: solverPath ?? solverBackend.location, solverIdentity: solverBackend.identity, noPlan: noPlan,
-                                   plannerExemplars: arguments[exemplars]!, parallel: parallel, maxTokens: maxTokens,
-                                   useCache: useCache, exemplarSource: exemplarSet.sourceName)
+                                   plannerExemplars: solver.plannerExemplars, parallel: parallel, maxTokens: maxTokens,
+                                   useCache: useCache, exemplarSource: exemplarSet.sourceName, plannerAdapter: adapterPath)
         return (solver, settings)
+    }
+
+    /// The absolute path of `--planner-lora`, if given; it needs a local planner.
+    static func plannerAdapter(_ arguments: ParsedCommand, remotePlanner: Bool) throws -> String? {
+        guard let path = arguments[plannerLoRA] else { return nil }
+        guard !remotePlanner else {
+            throw UsageError("--planner-lora applies to a local planner, not one behind --planner-url",
+                             commandPath: ["divvy"] + arguments.path)
+        }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }
 
@@ -75,6 +90,16 @@ extension AgentError: ExitStatusError {
         case .database: 74       // EX_IOERR
         case .promptTooLong, .noSuchRun, .corruptLog, .databaseCorrupt: ExitCode.dataError
         case .kvBudgetExceeded: ExitCode.usage
+        }
+    }
+}
+
+extension LoRAAdapterFileError: ExitStatusError {
+    /// EX_NOINPUT when the file is not there, EX_DATAERR when it is not a usable adapter.
+    var exitStatus: Int32 {
+        switch self {
+        case .notFound: 66
+        default: ExitCode.dataError
         }
     }
 }

@@ -16,7 +16,7 @@ enum EvalCommand: CLICommand {
     static let command = Command(
         "eval", summary: "Measure exact-match accuracy, tokens and time per mode on a dataset; resumable.",
         discussion: "Each mode is a run in the database (inspect it with `divvy show`); running the same command again resumes unfinished modes.",
-        arguments: [data, decompositions, limit, modes, AgentOptions.db, AgentOptions.planner, AgentOptions.solver, AgentOptions.exemplars,
+        arguments: [data, decompositions, limit, modes, AgentOptions.db, AgentOptions.planner, AgentOptions.plannerLoRA, AgentOptions.solver, AgentOptions.exemplars,
                     ExemplarChoice.option, AgentOptions.parallel, AgentOptions.maxTokens, AgentOptions.kvBudget,
                     AgentOptions.noCache, AgentOptions.json] + RemoteOptions.all)
 

@@ -7,6 +7,7 @@ enum GenerateCommand: CLICommand {
     static let path = ["generate"]
     static let model = Option<String>("model", short: "m", valueName: "name|path", help: "Model short name or .gguf path.",
                                       default: "qwen2.5-coder-1.5b")
+    static let lora = Option<String>("lora", valueName: "file", help: "LoRA adapter (GGUF) applied to the model.")
     static let prompt = Option<String>("prompt", short: "p", valueName: "text", help: "The user message.", required: true)
     static let system = Option<String>("system", valueName: "text", help: "System message (default: the model's own).")
     static let maxTokens = Option<Int>("max-tokens", valueName: "n", help: "Most tokens to generate.", default: 256,
@@ -22,7 +23,7 @@ enum GenerateCommand: CLICommand {
                                      validate: { $0 >= 16 ? nil : "must be at least 16" })
     static let json = Flag("json", help: "Print prompt ids, generated ids and text as JSON instead of streaming.")
     static let command = Command("generate", summary: "Generate a reply to one chat message, streamed to stdout.",
-                                 arguments: [model, prompt, system, maxTokens, temperature, topK, topP, seed, context, json])
+                                 arguments: [model, lora, prompt, system, maxTokens, temperature, topK, topP, seed, context, json])
 
     struct Output: Encodable {
         let model: String
@@ -37,6 +38,7 @@ enum GenerateCommand: CLICommand {
     static func run(_ arguments: ParsedCommand) async throws {
         let path = try ModelLocator.resolve(arguments[model]!)
         let loaded = try LanguageModel(path: path)
+        let adapter = try arguments[lora].map { path throws(LoRAAdapterFileError) in try LoRAAdapter(path: path, config: loaded.config) }
         var messages: [ChatMessage] = []
         if let system = arguments[system] { messages.append(.system(system)) }
         messages.append(.user(arguments[prompt]!))
@@ -48,7 +50,7 @@ enum GenerateCommand: CLICommand {
         let parameters = SamplingParameters(
             temperature: Float(arguments[temperature]!), topK: arguments[topK]!, topP: Float(arguments[topP]!),
             seed: UInt64(bitPattern: Int64(arguments[seed]!)), maxTokens: arguments[maxTokens]!)
-        let generator = BatchGenerator(context: InferenceContext(model: loaded, capacity: contextSize),
+        let generator = BatchGenerator(context: InferenceContext(model: loaded, capacity: contextSize, adapter: adapter),
                                        tokenizer: loaded.tokenizer)
         let streaming = !arguments[json]
         let clock = ContinuousClock()

@@ -5,9 +5,28 @@ import LLM
 enum ModelInfoCommand: CLICommand {
     static let path = ["model", "info"]
     static let model = Positional<String>("model", help: "Model short name (\(ModelLocator.knownModels.joined(separator: ", "))) or path to a .gguf file.")
+    static let lora = Option<String>("lora", valueName: "file", help: "Also check and describe a LoRA adapter for the model.")
     static let json = Flag("json", help: "Print JSON instead of text.")
     static let command = Command("info", summary: "Print a model's architecture, hyperparameters, tensor types and chat template.",
-                                 arguments: [model, json])
+                                 arguments: [model, lora, json])
+
+    struct AdapterInfo: Encodable {
+        let path: String
+        let alpha: Float
+        let ranks: [Int]
+        /// Adapted weights per target (`attn_q`, …).
+        let targets: [String: Int]
+        let parameterCount: Int
+
+        init(path: String, _ adapter: LoRAAdapter) {
+            let pairs = adapter.layers.flatMap { $0 }
+            self.path = path
+            alpha = adapter.alpha
+            ranks = Set(pairs.map(\.value.rank)).sorted()
+            targets = Dictionary(pairs.map { ($0.key.rawValue, 1) }, uniquingKeysWith: +)
+            parameterCount = pairs.reduce(0) { $0 + $1.value.a.count + $1.value.b.count }
+        }
+    }
 
     struct Info: Encodable {
         let path: String
@@ -24,6 +43,7 @@ enum ModelInfoCommand: CLICommand {
         let parameterCount: Int
         let weightBytes: Int
         let chatTemplate: String?
+        let adapter: AdapterInfo?
     }
 
     static func run(_ arguments: ParsedCommand) async throws {
@@ -42,7 +62,10 @@ enum ModelInfoCommand: CLICommand {
             tensorCount: file.tensors.count, tensorTypes: types,
             parameterCount: file.tensors.reduce(0) { $0 + $1.elementCount },
             weightBytes: file.tensors.reduce(0) { $0 + $1.byteCount },
-            chatTemplate: file["tokenizer.chat_template"]?.string)
+            chatTemplate: file["tokenizer.chat_template"]?.string,
+            adapter: try arguments[lora].map { path throws(LoRAAdapterFileError) in
+                AdapterInfo(path: path, try LoRAAdapter(path: path, config: c))
+            })
         if arguments[json] { return try Console.printJSON(info) }
         print("""
         model          \(info.name ?? "(unnamed)")
@@ -58,5 +81,12 @@ enum ModelInfoCommand: CLICommand {
         tensor types   \(types.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", "))
         chat template  \(info.chatTemplate.map { "\($0.count) characters (ChatML)" } ?? "none")
         """)
+        if let adapter = info.adapter {
+            print("""
+            LoRA adapter   \(adapter.path)
+            LoRA alpha     \(adapter.alpha), rank \(adapter.ranks.map(String.init).joined(separator: ", ")), \(adapter.parameterCount) parameters
+            LoRA targets   \(adapter.targets.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", "))
+            """)
+        }
     }
 }

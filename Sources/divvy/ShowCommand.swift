@@ -17,7 +17,8 @@ enum ShowCommand: CLICommand {
             + (run.seconds.map { String(format: " · %.2f s", $0) } ?? ""))
         print("├─ solver \(s.solverPath) (\(s.solverIdentity))")
         print("├─ planner " + (s.noPlan ? "none (--no-plan)"
-            : "\(s.plannerPath ?? "?") (\(s.plannerIdentity ?? "?")), \(s.plannerExemplars) exemplars from \(s.exemplarSource)"))
+            : "\(s.plannerPath ?? "?")" + (s.plannerAdapter.map { " + LoRA \($0)" } ?? "")
+                + " (\(s.plannerIdentity ?? "?")), \(s.plannerExemplars) exemplars from \(s.exemplarSource)"))
         print("├─ parallel \(s.parallel) · max tokens \(s.maxTokens) · cache \(s.useCache ? "on" : "off")"
             + " · \(run.cacheHits) hits, \(run.cacheMisses) misses")
         for (index, task) in run.tasks.enumerated() {

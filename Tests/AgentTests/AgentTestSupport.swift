@@ -47,6 +47,7 @@ final class CountingBackend: ModelBackend, @unchecked Sendable {
     var calls: Int { lock.withLock { count } }
     var identity: String { base.identity }
     var location: String { base.location }
+    var adapterPath: String? { base.adapterPath }
     func renderedPrompt(_ messages: [ChatMessage]) -> String { base.renderedPrompt(messages) }
 
     func complete(_ request: CompletionRequest) async throws -> Completion {

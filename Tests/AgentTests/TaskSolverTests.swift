@@ -7,15 +7,20 @@ import Testing
 final class ScriptedBackend: ModelBackend, @unchecked Sendable {
     let identity: String
     let location = "scripted"
+    let adapterPath: String?
     private let reply: @Sendable (String) -> String
     private let stopReason: String
     private let lock = NSLock()
     private var inFlight = 0
     private(set) var maxInFlight = 0
     private(set) var prompts: [String] = []
+    /// Every request's whole conversation.
+    private(set) var conversations: [[ChatMessage]] = []
 
-    init(identity: String, stopReason: String = "end_of_turn", reply: @escaping @Sendable (String) -> String) {
+    init(identity: String, adapterPath: String? = nil, stopReason: String = "end_of_turn",
+         reply: @escaping @Sendable (String) -> String) {
         self.identity = identity
+        self.adapterPath = adapterPath
         self.stopReason = stopReason
         self.reply = reply
     }
@@ -30,6 +35,7 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
             inFlight += 1
             maxInFlight = max(maxInFlight, inFlight)
             prompts.append(user)
+            conversations.append(request.messages)
         }
         try await Task.sleep(for: .milliseconds(100))
         lock.withLock { inFlight -= 1 }

@@ -52,7 +52,7 @@ struct LoRAInferenceTests {
         let bare = try logits(base, nil, tokens)
         let difference = zip(adapted, reference).map { abs($0 - $1) }.max()!
         let effect = zip(bare, reference).map { abs($0 - $1) }.max()!
-        #expect(difference < 1e-4, "adapter vs merged: \(difference)")
+        #expect(difference < 1e-5, "adapter vs merged: \(difference)")   // measured 2.4e-7
         #expect(effect > 0.1, "the adapter moves the logits by \(effect)")
     }
 
