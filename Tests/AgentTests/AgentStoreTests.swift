@@ -31,12 +31,12 @@ struct AgentStoreTests {
     func schema() throws {
         let folder = try TemporaryFolder()
         let store = try AgentStore(path: folder.path("nested/dirs/divvy.db"))
-        #expect(try store.database.userVersion() == 2)
+        #expect(try store.database.userVersion() == AgentSchema.migrator.migrations.count)
         let tables = try store.database.fetchAll("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
             $0.string(at: 0) ?? ""
         }
         #expect(tables == ["cache_entries", "exemplars", "model_calls", "model_identities", "plans", "runs", "subproblems",
-                           "tasks"])
+                           "tasks", "training_steps", "trainings"])
     }
 
     @Test("A model's identity is memoised and follows its content")
