@@ -12,8 +12,9 @@ enum AgentOptions {
                                         default: "qwen2.5-coder-0.5b")
     static let solver = Option<String>("solver", valueName: "name|path", help: "Solver model: short name or .gguf path.",
                                        default: "qwen2.5-coder-1.5b")
-    static let plannerLoRA = Option<String>("planner-lora", valueName: "file",
-                                            help: "LoRA adapter (GGUF) for the local planner; its prompt then shows no worked plans.")
+    static let plannerLoRA = Option<String>("planner-lora", valueName: "file|none",
+                                            help: "LoRA adapter (GGUF) for the local planner; its prompt then shows no worked plans. "
+                                                + "Default: <planner>.planner-lora.gguf beside the planner model, if installed; none: no adapter.")
     static let noPlan = Flag("no-plan", help: "Solve directly with chain of thought, without a planner.")
     static let parallel = Option<Int>("parallel", valueName: "n", help: "Most sequences in flight per model (and tasks in flight).",
                                       default: 8, validate: { (1...KVCache.maxSequences).contains($0) ? nil : "must be 1…\(KVCache.maxSequences)" })
@@ -49,7 +50,7 @@ enum AgentOptions {
         let remotePlanner = noPlan ? nil : try RemoteOptions.planner(arguments, limiter: limiter)
         let solverPath = remoteSolver == nil ? try ModelLocator.resolve(arguments[solver]!) : nil
         let plannerPath = noPlan || remotePlanner != nil ? nil : try ModelLocator.resolve(arguments[plannerModel]!)
-        let adapterPath = noPlan ? nil : try plannerAdapter(arguments, remotePlanner: remotePlanner != nil)
+        let adapterPath = noPlan ? nil : try plannerAdapter(arguments, plannerPath: plannerPath, remotePlanner: remotePlanner != nil)
         // An adapted planner is prompted without worked plans, so it uses none of the stored ones.
         let exemplarSet = noPlan || adapterPath != nil ? .builtin
             : try ExemplarChoice.resolve(arguments[ExemplarChoice.option] ?? exemplarsDefault, store: store,
@@ -72,9 +73,11 @@ enum AgentOptions {
         return (solver, settings)
     }
 
-    /// The absolute path of `--planner-lora`, if given; it needs a local planner.
-    static func plannerAdapter(_ arguments: ParsedCommand, remotePlanner: Bool) throws -> String? {
-        guard let path = arguments[plannerLoRA] else { return nil }
+    /// The planner's adapter: `--planner-lora FILE` (absolute), none with `--planner-lora none`,
+    /// else the one installed beside the planner model, if any. It needs a local planner.
+    static func plannerAdapter(_ arguments: ParsedCommand, plannerPath: String?, remotePlanner: Bool) throws -> String? {
+        guard let path = arguments[plannerLoRA] else { return plannerPath.flatMap(ModelLocator.plannerAdapter(besideModelAt:)) }
+        guard path != "none" else { return nil }
         guard !remotePlanner else {
             throw UsageError("--planner-lora applies to a local planner, not one behind --planner-url",
                              commandPath: ["divvy"] + arguments.path)

@@ -94,6 +94,32 @@ struct LoRACommandTests {
         #expect(shown.stdout.contains("+ LoRA \(adapter)"))
     }
 
+    /// The adapter installed beside the planner model (`<name>.planner-lora.gguf`) is used by
+    /// default; `--planner-lora none` turns it off.
+    @Test func installedAdapterIsTheDefault() throws {
+        let folder = try DivvyProcess.ScratchFolder()
+        let models = folder.path("models")
+        try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: models + "/\(Self.model).gguf",
+                                                   withDestinationPath: ModelLocator.resolve(Self.model))
+        let installed = models + "/\(Self.model).planner-lora.gguf"
+        try FileManager.default.moveItem(atPath: Self.zeroBAdapter(in: folder), toPath: installed)
+        let options = ["--db", folder.path("divvy.db"), "--planner", Self.model, "--solver", Self.model, "--max-tokens", "8"]
+        let environment = ["DIVVY_MODELS": models]
+        let task = "What is 2 + 2?"
+        let byDefault = try DivvyProcess.run(["solve", task] + options, environment: environment)
+        try #require(byDefault.status == 0, "\(byDefault.stderr)")
+        let turnedOff = try DivvyProcess.run(["solve", task, "--planner-lora", "none"] + options, environment: environment)
+        try #require(turnedOff.status == 0, "\(turnedOff.stderr)")
+        func settings(_ run: Int) throws -> [String: Any] {
+            let show = try DivvyProcess.run(["show", String(run), "--json", "--db", folder.path("divvy.db")])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+            return try #require(object["settings"] as? [String: Any])
+        }
+        #expect(try settings(1)["plannerAdapter"] as? String == installed)
+        #expect(try settings(2)["plannerAdapter"] == nil)
+    }
+
     @Test func generateAndModelInfoWithAnAdapter() throws {
         let folder = try DivvyProcess.ScratchFolder()
         let adapter = try Self.zeroBAdapter(in: folder)

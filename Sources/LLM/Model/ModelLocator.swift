@@ -24,6 +24,14 @@ public enum ModelLocator {
         }
         return path
     }
+
+    /// The planner adapter installed beside the model file at `modelPath` (`<name>.planner-lora.gguf`,
+    /// put there by `scripts/fetch-models` from the repository's `adapters/`), if there is one.
+    public static func plannerAdapter(besideModelAt modelPath: String) -> String? {
+        let stem = modelPath.hasSuffix(".gguf") ? String(modelPath.dropLast(5)) : modelPath
+        let path = stem + ".planner-lora.gguf"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
 }
 
 /// Why a model could not be found.
