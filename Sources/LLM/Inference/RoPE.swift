@@ -2,14 +2,14 @@ import Foundation
 
 /// Rotary position embedding applied in place to `heads` heads of `headDimension` values.
 /// x: [heads, headDimension]
-struct RotaryEmbedding {
-    let headDimension: Int
+public struct RotaryEmbedding: Sendable {
+    public let headDimension: Int
     /// Pairs (2i, 2i+1) for llama; pairs (i, i + headDimension/2) for qwen2 (NEOX).
     let pairsHalfApart: Bool
     /// inverseFrequencies[i] = base^(-2i / headDimension)
     let inverseFrequencies: [Float]
 
-    init(config: ModelConfig) {
+    public init(config: ModelConfig) {
         headDimension = config.headDimension
         pairsHalfApart = config.architecture == .qwen2
         let d = Double(config.headDimension)
@@ -19,7 +19,7 @@ struct RotaryEmbedding {
     }
 
     /// Cosines and sines of every rotation angle at `position`. table: [headDimension / 2, 2]
-    func fillTable(position: Int32, into table: UnsafeMutablePointer<Float>) {
+    public func fillTable(position: Int32, into table: UnsafeMutablePointer<Float>) {
         for i in 0..<headDimension / 2 {
             let angle = Double(position) * Double(inverseFrequencies[i])
             table[2 * i] = Float(cos(angle))
@@ -28,7 +28,7 @@ struct RotaryEmbedding {
     }
 
     /// Rotates x: [heads, headDimension] by the angles of `table` (from `fillTable`).
-    func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, table: UnsafePointer<Float>) {
+    public func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, table: UnsafePointer<Float>) {
         let half = headDimension / 2
         for h in 0..<heads {
             let head = x + h * headDimension

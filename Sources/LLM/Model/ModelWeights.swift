@@ -14,6 +14,25 @@ public struct LayerWeights: Sendable {
     public let gate: WeightMatrix               // [nFF, nEmbd]
     public let up: WeightMatrix                 // [nFF, nEmbd]
     public let down: WeightMatrix               // [nEmbd, nFF]
+
+    /// Weights from memory the caller keeps alive (the GGUF loader, or tests building tiny models).
+    public init(attentionNorm: WeightMatrix, query: WeightMatrix, key: WeightMatrix, value: WeightMatrix,
+                queryBias: WeightMatrix?, keyBias: WeightMatrix?, valueBias: WeightMatrix?,
+                attentionOutput: WeightMatrix, feedForwardNorm: WeightMatrix,
+                gate: WeightMatrix, up: WeightMatrix, down: WeightMatrix) {
+        self.attentionNorm = attentionNorm
+        self.query = query
+        self.key = key
+        self.value = value
+        self.queryBias = queryBias
+        self.keyBias = keyBias
+        self.valueBias = valueBias
+        self.attentionOutput = attentionOutput
+        self.feedForwardNorm = feedForwardNorm
+        self.gate = gate
+        self.up = up
+        self.down = down
+    }
 }
 
 /// All weights of a model, pointing into the GGUF file's memory map (nothing is copied).
@@ -23,6 +42,14 @@ public struct ModelWeights: Sendable {
     public let outputNorm: WeightMatrix         // [1, nEmbd] F32
     /// The output head: `output.weight`, or the token embedding when the model ties them.
     public let output: WeightMatrix             // [vocab, nEmbd]
+
+    /// Weights from memory the caller keeps alive (tests building tiny models).
+    public init(tokenEmbedding: WeightMatrix, layers: [LayerWeights], outputNorm: WeightMatrix, output: WeightMatrix) {
+        self.tokenEmbedding = tokenEmbedding
+        self.layers = layers
+        self.outputNorm = outputNorm
+        self.output = output
+    }
 
     /// Finds and checks every tensor the architecture needs: presence, shape and a supported type.
     public init(gguf: GGUFFile, config c: ModelConfig) throws(ModelFileError) {
