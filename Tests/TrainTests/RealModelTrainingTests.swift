@@ -3,13 +3,14 @@ import Tensor
 import Testing
 @testable import Train
 
-/// Training on SmolLM2-135M (quantized weights from its GGUF file).
+/// Training on the real models (quantized weights from their GGUF files).
 @Suite(.serialized) struct RealModelTrainingTests {
     /// The training forward pass is the inference engine's model. Against the engine's fp32
     /// (sgemm) path the logits agree to float rounding; against its default int8-activation path,
     /// the top token agrees at every position and the logits within the quantization error.
-    @Test func trainingLogitsMatchInference() throws {
-        let model = try TrainTestModel.smollm2.load()
+    @Test(arguments: TrainTestModel.allCases)
+    func trainingLogitsMatchInference(_ name: TrainTestModel) throws {
+        let model = try name.load()
         let tokens = model.tokenizer.encode("The quick brown fox jumps over the lazy dog because", parseSpecial: false)
         let trainer = try LoRATrainer(model: model)
         let batch = try TrainingBatch([TrainingExample(tokens: tokens, promptCount: 1)], config: model.config)
@@ -43,7 +44,7 @@ import Testing
         }
     }
 
-    /// 25 steps on one short example overfit it: the loss falls clearly.
+    /// 25 steps on one short example overfit SmolLM2-135M to it: the loss falls clearly.
     @Test func overfitsOneExample() throws {
         let model = try TrainTestModel.smollm2.load()
         let prompt = model.tokenizer.encode("Plan: split the task into steps.\n", parseSpecial: false)

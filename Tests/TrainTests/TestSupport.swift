@@ -52,8 +52,9 @@ func f32Matrix(_ values: UnsafeBufferPointer<Float>, rows: Int, cols: Int) -> We
 }
 
 /// The real models the tests train, found as `TestModels` in LLMTests finds them.
-enum TrainTestModel: String {
+enum TrainTestModel: String, CaseIterable, Sendable {
     case smollm2 = "smollm2-135m"
+    case qwen05 = "qwen2.5-coder-0.5b"
 
     struct Missing: Error, CustomStringConvertible {
         let path: String
