@@ -38,10 +38,10 @@ enum AgentOptions {
 
     /// Loads the local models (or connects to the servers given by `--solver-url`/`--planner-url`)
     /// and builds the task solver for the parsed options; `noPlan`, when given, overrides
-    /// `--no-plan`; `plannerModel` names the option choosing the planner; `exemplarsDefault`
-    /// applies when `--exemplars-from` is not given.
+    /// `--no-plan`; `teacher`, when given, is the planner model instead of `--planner`, without an
+    /// adapter (distillation's teacher); `exemplarsDefault` applies when `--exemplars-from` is not given.
     static func session(_ arguments: ParsedCommand, store: AgentStore, noPlan noPlanOverride: Bool? = nil,
-                        plannerModel: Option<String> = AgentOptions.planner, exemplarsDefault: ExemplarChoice? = nil,
+                        teacher: String? = nil, exemplarsDefault: ExemplarChoice? = nil,
                         onEvent: @escaping @Sendable (RunEvent) -> Void) throws -> (TaskSolver, RunSettings) {
         let noPlan = noPlanOverride ?? arguments[noPlan]
         let parallel = arguments[parallel]!, maxTokens = arguments[maxTokens]!
@@ -49,8 +49,9 @@ enum AgentOptions {
         let remoteSolver = try RemoteOptions.solver(arguments, limiter: limiter)
         let remotePlanner = noPlan ? nil : try RemoteOptions.planner(arguments, limiter: limiter)
         let solverPath = remoteSolver == nil ? try ModelLocator.resolve(arguments[solver]!) : nil
-        let plannerPath = noPlan || remotePlanner != nil ? nil : try ModelLocator.resolve(arguments[plannerModel]!)
-        let adapterPath = noPlan ? nil : try plannerAdapter(arguments, plannerPath: plannerPath, remotePlanner: remotePlanner != nil)
+        let plannerPath = noPlan || remotePlanner != nil ? nil : try ModelLocator.resolve(teacher ?? arguments[planner]!)
+        let adapterPath = noPlan || teacher != nil ? nil
+            : try plannerAdapter(arguments, plannerPath: plannerPath, remotePlanner: remotePlanner != nil)
         // An adapted planner is prompted without worked plans, so it uses none of the stored ones.
         let exemplarSet = noPlan || adapterPath != nil ? .builtin
             : try ExemplarChoice.resolve(arguments[ExemplarChoice.option] ?? exemplarsDefault, store: store,

@@ -10,8 +10,10 @@ enum DistillCommand: CLICommand {
                                      default: "../shared/data/gsm8k_train_decomp.jsonl")
     static let limit = Option<Int>("limit", valueName: "n", help: "Use only the first n problems.",
                                    validate: { $0 > 0 ? nil : "must be positive" })
-    static let teacher = Option<String>("teacher", valueName: "name|path", help: "Model writing the plans: short name or .gguf path.",
-                                        default: "qwen2.5-coder-1.5b")
+    static let teacher = Option<String>("teacher", valueName: "name|path",
+                                        help: "Model writing the plans: short name or .gguf path (default \(defaultTeacher); with --out, "
+                                            + "only when given: its kept plans join the gold ones).")
+    static let defaultTeacher = "qwen2.5-coder-1.5b"
     static let samples = Option<Int>("samples", valueName: "k",
                                      help: "Most plans tried per problem: greedy first, then sampled at temperature 0.7 with seeds 1…k-1.",
                                      default: 1, validate: { (1...16).contains($0) ? nil : "must be 1…16" })
@@ -19,16 +21,24 @@ enum DistillCommand: CLICommand {
                                                help: "Plans to try: the teacher's, or the data file's gold subquestions.",
                                                default: .teacher)
     static let command = Command(
-        "distill", summary: "Keep teacher-written plans that lead the solver to the gold answer, as planner exemplars; resumable.",
+        "distill", summary: "Distil the planner: train a LoRA adapter on good plans (--out), or keep good plans as exemplars.",
         discussion: """
-        The teacher plans each problem with the planner prompt and its built-in exemplars (or, with --source gold, \
-        the data file's subquestions are the plan); the solver solves the problem with that plan; a plan is stored in \
-        the exemplars table only when the final answer matches the gold one. Problems this source, teacher and solver \
-        already tried are skipped. The planner of solve, batch and eval then shows the \
-        stored exemplars most similar to each task (see --exemplars-from).
+        With --out FILE: fine-tunes the planner model (--base) with LoRA on the data file's gold subquestions, in the \
+        planner's zero-exemplar prompt, with the loss on the plan only; with --teacher, the teacher first plans the first \
+        --teacher-limit problems and its plans that lead the solver to the gold answer join the gold ones (rejection \
+        sampling). Progress shows loss, tokens/s and time left; every step is logged in the database; Ctrl-C stops after \
+        the current step with a checkpoint, and the same command resumes. The adapter is a GGUF file in llama.cpp's \
+        LoRA layout; use it with --planner-lora.
+
+        Without --out: the teacher plans each problem with the planner prompt and its built-in exemplars (or, with \
+        --source gold, the data file's subquestions are the plan); the solver solves the problem with that plan; a plan \
+        is stored in the exemplars table only when the final answer matches the gold one. Problems this source, teacher \
+        and solver already tried are skipped. The planner of solve, batch and eval then shows the stored exemplars most \
+        similar to each task (see --exemplars-from).
         """,
-        arguments: [data, limit, teacher, samples, source, AgentOptions.db, AgentOptions.solver, AgentOptions.exemplars,
-                    AgentOptions.parallel, AgentOptions.maxTokens, AgentOptions.kvBudget, AgentOptions.json])
+        arguments: [data, limit, teacher, samples, source] + DistillLoRA.options
+            + [AgentOptions.db, AgentOptions.solver, AgentOptions.exemplars, AgentOptions.parallel, AgentOptions.maxTokens,
+               AgentOptions.kvBudget, AgentOptions.json])
 
     static func run(_ arguments: ParsedCommand) async throws {
         let dataPath = URL(fileURLWithPath: arguments[data]!).standardizedFileURL.path
@@ -36,13 +46,27 @@ enum DistillCommand: CLICommand {
             throw UsageError("--data \(dataPath): distilling from the dev set would tune the planner on the problems it is evaluated on",
                              commandPath: path)
         }
+        let store = try AgentOptions.store(arguments)
+        guard let output = arguments[DistillLoRA.out] else {
+            let summary = try await mineExemplars(arguments, dataPath: dataPath, store: store, limit: arguments[limit])
+            if arguments[AgentOptions.json] { return try Console.printJSON(summary) }
+            return print(summary.text)
+        }
+        if arguments[teacher] != nil {
+            let summary = try await mineExemplars(arguments, dataPath: dataPath, store: store, limit: arguments[DistillLoRA.teacherLimit])
+            Console.error(summary.text)
+        }
+        try DistillLoRA.run(arguments, output: URL(fileURLWithPath: output).standardizedFileURL.path, dataPath: dataPath, store: store)
+    }
+
+    /// Keeps the teacher's (or the gold) plans of the first `limit` problems that lead the solver to the gold answer.
+    static func mineExemplars(_ arguments: ParsedCommand, dataPath: String, store: AgentStore, limit: Int?) async throws -> Summary {
         var (items, problems) = try TaskFile.load(dataPath)
         for problem in problems { Console.error("\(dataPath): \(problem)") }
-        if let limit = arguments[limit] { items = Array(items.prefix(limit)) }
-        let store = try AgentOptions.store(arguments)
-        let (solver, settings) = try AgentOptions.session(arguments, store: store, noPlan: false, plannerModel: teacher,
-                                                          exemplarsDefault: .builtin) { _ in }
-        guard let teacherModel = solver.planner, let teacherIdentity = settings.plannerIdentity else { return }
+        if let limit { items = Array(items.prefix(limit)) }
+        let (solver, settings) = try AgentOptions.session(arguments, store: store, noPlan: false,
+                                                          teacher: arguments[teacher] ?? defaultTeacher, exemplarsDefault: .builtin) { _ in }
+        let teacherModel = solver.planner!, teacherIdentity = settings.plannerIdentity!
         let origin = arguments[source]!
         let runCommand = origin == .teacher ? "distill" : "distill:gold"
         let tried = try store.distilledProblems(command: runCommand, teacherIdentity: teacherIdentity,
@@ -66,10 +90,8 @@ enum DistillCommand: CLICommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         try store.finishRun(runID, seconds: seconds)
 
-        let summary = outcomes.summary(run: runID, selected: items.count, skipped: items.count - todo.count,
-                                       stored: try store.exemplars().count, seconds: seconds)
-        if arguments[AgentOptions.json] { return try Console.printJSON(summary) }
-        print(summary.text)
+        return outcomes.summary(run: runID, selected: items.count, skipped: items.count - todo.count,
+                                stored: try store.exemplars().count, seconds: seconds)
     }
 
     /// What a distill invocation did.
