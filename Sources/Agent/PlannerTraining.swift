@@ -122,7 +122,7 @@ public struct PlannerTraining {
         var validationAfter: Double?
         if finished {
             if !schedule.validation.isEmpty { validationAfter = Double(try trainer.loss(schedule.validation)) }
-            try trainer.adapter.write(to: spec.output)
+            try trainer.adapter.write(to: spec.output, halfPrecision: true)
             try? FileManager.default.removeItem(atPath: checkpoint)
         } else {
             try trainer.saveCheckpoint(to: checkpoint)

@@ -9,7 +9,7 @@ struct LoRAAdapterFileTests {
 
     /// The adapter's GGUF writer with `edit` applied, written to a temporary file.
     func file(_ adapter: LoRAAdapter, _ edit: (inout GGUFWriter) -> Void) throws -> String {
-        var writer = adapter.gguf
+        var writer = adapter.gguf()
         edit(&writer)
         return try writer.temporaryFile()
     }
@@ -33,6 +33,27 @@ struct LoRAAdapterFileTests {
         #expect(try LoRAAdapter(path: path, config: config) == adapter)
         try LoRAAdapter.random(config, rank: 2, seed: 9).write(to: path)   // replaces the file
         #expect(try LoRAAdapter(path: path, config: config) == .random(config, rank: 2, seed: 9))
+    }
+
+    @Test("Half precision: F16 tensors, half the tensor bytes, every value within F16 rounding")
+    func halfPrecisionRoundTrip() throws {
+        let config = try config
+        let adapter = LoRAAdapter.random(config, rank: 4, alpha: 8)
+        let full = NSTemporaryDirectory() + "divvy-lora-\(UUID().uuidString).gguf"
+        let half = NSTemporaryDirectory() + "divvy-lora-\(UUID().uuidString).gguf"
+        try adapter.write(to: full)
+        try adapter.write(to: half, halfPrecision: true)
+        #expect(try GGUFFile(path: half).tensors.allSatisfy { $0.type == .f16 })
+        let read = try LoRAAdapter(path: half, config: config)
+        for (l, pairs) in adapter.layers.enumerated() {
+            for (target, pair) in pairs {
+                let other = try #require(read.layers[l][target])
+                for (x, y) in zip(pair.a + pair.b, other.a + other.b) { #expect(abs(x - y) <= abs(x) / 1024 + 1e-7) }
+            }
+        }
+        let fullSize = try #require(try FileManager.default.attributesOfItem(atPath: full)[.size] as? Int)
+        let halfSize = try #require(try FileManager.default.attributesOfItem(atPath: half)[.size] as? Int)
+        #expect(halfSize < fullSize * 3 / 5)
     }
 
     /// The file's metadata and tensor table are what llama.cpp's loader checks.
@@ -161,7 +182,7 @@ struct LoRAAdapterFileTests {
     }
 
     @Test func truncatedFile() throws {
-        let bytes = LoRAAdapter.random(try config, rank: 2).gguf.bytes()
+        let bytes = LoRAAdapter.random(try config, rank: 2).gguf().bytes()
         for cut in [10, 100, bytes.count / 2, bytes.count - 1] {
             let path = try GGUFWriter.temporaryFile(bytes.prefix(cut))
             switch try readError(path) {

@@ -12,8 +12,10 @@ import Tensor
 extension LoRAAdapter {
     static let suffixA = ".lora_a", suffixB = ".lora_b"
 
-    /// The adapter as a GGUF writer: F32 tensors, layers in order, targets in `LoRATarget` order.
-    public var gguf: GGUFWriter {
+    /// The adapter as a GGUF writer: F32 (or, with `halfPrecision`, F16) tensors, layers in
+    /// order, targets in `LoRATarget` order.
+    public func gguf(halfPrecision: Bool = false) -> GGUFWriter {
+        let tensor = halfPrecision ? GGUFWriter.Tensor.f16 : GGUFWriter.Tensor.f32
         var writer = GGUFWriter(metadata: [
             ("general.architecture", .string(architecture)),
             ("general.type", .string("adapter")),
@@ -23,17 +25,18 @@ extension LoRAAdapter {
         for (l, pairs) in layers.enumerated() {
             for (target, pair) in pairs.sorted(by: { $0.key < $1.key }) {
                 let weight = target.weightName(layer: l)
-                writer.tensors.append(.f32(weight + Self.suffixA, shape: [pair.inputs, pair.rank], values: pair.a))
-                writer.tensors.append(.f32(weight + Self.suffixB, shape: [pair.rank, pair.outputs], values: pair.b))
+                writer.tensors.append(tensor(weight + Self.suffixA, [pair.inputs, pair.rank], pair.a))
+                writer.tensors.append(tensor(weight + Self.suffixB, [pair.rank, pair.outputs], pair.b))
             }
         }
         return writer
     }
 
-    /// Writes the adapter to `path` atomically (a temporary file renamed over `path`).
-    public func write(to path: String) throws(LoRAAdapterFileError) {
+    /// Writes the adapter to `path` atomically (a temporary file renamed over `path`), as F32
+    /// or, with `halfPrecision`, F16 tensors (half the size; llama.cpp reads both).
+    public func write(to path: String, halfPrecision: Bool = false) throws(LoRAAdapterFileError) {
         do {
-            try gguf.write(to: path)
+            try gguf(halfPrecision: halfPrecision).write(to: path)
         } catch {
             throw .unwritable(path: path, reason: error.reason)
         }
