@@ -111,6 +111,10 @@ enum AgentSchema {
             );
             """)
         }
+        migrator.register("how each run answered a plan's subquestions") { db in
+            // Runs before this migration answered them one per call.
+            try db.execute("ALTER TABLE runs ADD COLUMN steps TEXT NOT NULL DEFAULT 'separately'")
+        }
         return migrator
     }
 }

@@ -23,10 +23,13 @@ enum AgentOptions {
     static let kvBudget = Option<Int>("kv-budget", valueName: "MiB", help: "Most memory for the models' KV caches; more sequences are refused.",
                                       default: LocalModels.defaultKVBudgetMiB, validate: { $0 > 0 ? nil : "must be positive" })
     static let noCache = Flag("no-cache", help: "Neither read nor write the result cache.")
+    static let steps = Option<StepStrategy>("steps", valueName: "together|separately",
+                                            help: "Answer a plan's subquestions in one call, or one call each and then a synthesis.",
+                                            default: .together)
 
     /// The options of `solve` and `batch`.
     static let solving: [any ArgumentDeclaration] = [db, planner, solver, noPlan, exemplars, ExemplarChoice.option, parallel,
-                                                     maxTokens, kvBudget, noCache, json] + RemoteOptions.all
+                                                     maxTokens, kvBudget, noCache, steps, json] + RemoteOptions.all
 
     /// Opens the database named by `--db`.
     static func store(_ arguments: ParsedCommand) throws -> AgentStore {
@@ -59,14 +62,17 @@ enum AgentOptions {
         let useCache = !arguments[noCache]
         let solver = TaskSolver(planner: plannerBackend, solver: solverBackend,
                                 cache: useCache ? ResultCache(store: store) : nil, maxTokens: maxTokens,
-                                plannerExemplars: arguments[exemplars]!, exemplars: exemplarSet, onEvent: onEvent)
+                                plannerExemplars: arguments[exemplars]!, exemplars: exemplarSet, steps: arguments[steps]!,
+                                onEvent: onEvent)
         let settings = RunSettings(plannerPath: plannerPath ?? remotePlanner?.location, plannerIdentity: plannerBackend?.identity,
                                    solverPath: solverPath ?? solverBackend.location, solverIdentity: solverBackend.identity, noPlan: noPlan,
                                    plannerExemplars: arguments[exemplars]!, parallel: parallel, maxTokens: maxTokens,
-                                   useCache: useCache, exemplarSource: exemplarSet.sourceName)
+                                   useCache: useCache, exemplarSource: exemplarSet.sourceName, steps: solver.steps)
         return (solver, settings)
     }
 }
+
+extension StepStrategy: ArgumentValue {}
 
 extension AgentError: ExitStatusError {
     var exitStatus: Int32 {

@@ -31,7 +31,7 @@ struct AgentStoreTests {
     func schema() throws {
         let folder = try TemporaryFolder()
         let store = try AgentStore(path: folder.path("nested/dirs/divvy.db"))
-        #expect(try store.database.userVersion() == 2)
+        #expect(try store.database.userVersion() == 3)
         let tables = try store.database.fetchAll("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
             $0.string(at: 0) ?? ""
         }
