@@ -142,6 +142,10 @@ enum AgentSchema {
         migrator.register("the planner's LoRA adapter of each run") { db in
             try db.execute("ALTER TABLE runs ADD COLUMN planner_adapter TEXT")
         }
+        migrator.register("how each run answered a plan's subquestions") { db in
+            // Runs before this migration answered them one per call.
+            try db.execute("ALTER TABLE runs ADD COLUMN steps TEXT NOT NULL DEFAULT 'separately'")
+        }
         return migrator
     }
 }

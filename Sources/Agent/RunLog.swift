@@ -10,14 +10,14 @@ extension AgentStore {
                 try database.execute("""
                     INSERT INTO runs (command, input, started_at, status, planner_path, planner_identity, solver_path,
                                       solver_identity, no_plan, planner_exemplars, parallel, max_tokens, use_cache,
-                                      exemplar_source, planner_adapter)
-                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      exemplar_source, planner_adapter, steps)
+                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.text(command), .text(input), .text(Self.now()), settings.plannerPath.map(SQLiteValue.text) ?? .null,
                           settings.plannerIdentity.map(SQLiteValue.text) ?? .null, .text(settings.solverPath),
                           .text(settings.solverIdentity), .integer(settings.noPlan ? 1 : 0),
                           .integer(Int64(settings.plannerExemplars)), .integer(Int64(settings.parallel)), .integer(Int64(settings.maxTokens)),
                           .integer(settings.useCache ? 1 : 0), .text(settings.exemplarSource),
-                          settings.plannerAdapter.map(SQLiteValue.text) ?? .null])
+                          settings.plannerAdapter.map(SQLiteValue.text) ?? .null, .text(settings.steps.rawValue)])
                 return database.lastInsertRowID
             }
         }
@@ -39,12 +39,12 @@ extension AgentStore {
             try database.fetchAll("""
                 SELECT id FROM runs WHERE status = 'running' AND command = ? AND input = ? AND solver_identity = ?
                     AND planner_identity IS ? AND no_plan = ? AND planner_exemplars = ? AND max_tokens = ?
-                    AND exemplar_source = ?
+                    AND exemplar_source = ? AND steps = ?
                 ORDER BY id DESC LIMIT 1
                 """, [.text(command), .text(input), .text(settings.solverIdentity),
                       settings.plannerIdentity.map(SQLiteValue.text) ?? .null, .integer(settings.noPlan ? 1 : 0),
                       .integer(Int64(settings.plannerExemplars)), .integer(Int64(settings.maxTokens)),
-                      .text(settings.exemplarSource)]) { $0.int64(at: 0) }.first ?? nil
+                      .text(settings.exemplarSource), .text(settings.steps.rawValue)]) { $0.int64(at: 0) }.first ?? nil
         }
     }
 
@@ -90,7 +90,7 @@ extension AgentStore {
         }
     }
 
-    /// Fills in a plan step's row, or adds a synthesis/direct row.
+    /// Fills in a plan step's row, or adds a synthesis, guided or direct row.
     private func record(_ sub: SubproblemRecord, order: Int, task: Int64) throws {
         let refs = SQLiteValue.text(sub.references.map(String.init).joined(separator: ","))
         if sub.kind == .step {

@@ -45,16 +45,20 @@ extension AgentStore {
             let runs = try database.fetchAll("""
                 SELECT command, input, started_at, finished_at, status, planner_path, planner_identity, solver_path,
                        solver_identity, no_plan, parallel, max_tokens, use_cache, seconds, planner_exemplars, exemplar_source,
-                       planner_adapter
+                       planner_adapter, steps
                 FROM runs WHERE id = ?
                 """, [.integer(id)]) { row in
-                (row.string(at: 0) ?? "", row.string(at: 1) ?? "", row.string(at: 2) ?? "", row.string(at: 3),
+                guard let steps = StepStrategy(rawValue: row.string(at: 17) ?? "") else {
+                    throw AgentError.corruptLog("run \(id) has step strategy '\(row.string(at: 17) ?? "")'")
+                }
+                return (row.string(at: 0) ?? "", row.string(at: 1) ?? "", row.string(at: 2) ?? "", row.string(at: 3),
                  row.string(at: 4) ?? "", RunSettings(
                     plannerPath: row.string(at: 5), plannerIdentity: row.string(at: 6), solverPath: row.string(at: 7) ?? "",
                     solverIdentity: row.string(at: 8) ?? "", noPlan: row.int64(at: 9) == 1,
                     plannerExemplars: Int(row.int64(at: 14) ?? 0), parallel: Int(row.int64(at: 10) ?? 0), maxTokens: Int(row.int64(at: 11) ?? 0),
                     useCache: row.int64(at: 12) == 1, exemplarSource: row.string(at: 15) ?? "builtin",
-                    plannerAdapter: row.string(at: 16)), row.double(at: 13))
+                    plannerAdapter: row.string(at: 16), steps: steps),
+                 row.double(at: 13))
             }
             guard let (command, input, started, finished, status, settings, seconds) = runs.first else {
                 throw AgentError.noSuchRun(id)

@@ -21,12 +21,22 @@ public struct PlanRecord: Sendable, Codable, Equatable {
     public let rawOutput: String?
 }
 
-/// One solved subproblem: a plan step, the synthesis, or the direct solution.
+/// One solved subproblem: a plan step, the synthesis, the whole plan answered in one call, or
+/// the direct solution.
 public struct SubproblemRecord: Sendable, Codable, Equatable {
-    public enum Kind: String, Sendable, Codable { case step, synthesis, direct }
+    public enum Kind: String, Sendable, Codable {
+        /// One subquestion (``StepStrategy/separately``).
+        case step
+        /// The final answer from the answers of the steps (``StepStrategy/separately``).
+        case synthesis
+        /// All subquestions, then the final answer, in one call (``StepStrategy/together``).
+        case guided
+        /// The task solved without subquestions.
+        case direct
+    }
 
     public let kind: Kind
-    /// The plan step number; 0 for synthesis and direct.
+    /// The plan step number; 0 for synthesis, guided and direct.
     public let number: Int
     /// The question with `#k` references replaced by the answers they point to.
     public let question: String
@@ -57,7 +67,7 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     public let gold: String?
     public let answer: String?
     public let correct: Bool?
-    /// The final model output (synthesis or direct solution).
+    /// The final model output (synthesis, guided or direct solution).
     public let output: String?
     public let error: String?
     public let plan: PlanRecord?
@@ -89,10 +99,13 @@ public struct RunSettings: Sendable, Codable, Equatable {
     public var useCache: Bool
     /// Where the planner's worked plans came from (``PlannerExemplars/sourceName``).
     public var exemplarSource: String
+    /// How a plan's subquestions were answered.
+    public var steps: StepStrategy
 
     public init(plannerPath: String?, plannerIdentity: String?, solverPath: String, solverIdentity: String,
                 noPlan: Bool, plannerExemplars: Int, parallel: Int, maxTokens: Int, useCache: Bool,
-                exemplarSource: String = PlannerExemplars.builtin.sourceName, plannerAdapter: String? = nil) {
+                exemplarSource: String = PlannerExemplars.builtin.sourceName, plannerAdapter: String? = nil,
+                steps: StepStrategy = .together) {
         self.plannerPath = plannerPath
         self.plannerIdentity = plannerIdentity
         self.solverPath = solverPath
@@ -104,6 +117,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
         self.useCache = useCache
         self.exemplarSource = exemplarSource
         self.plannerAdapter = plannerAdapter
+        self.steps = steps
     }
 }
 

@@ -1,12 +1,28 @@
 import LLM
 
-/// The solver's prompts: one subquestion in the context of its problem, the synthesis of a
-/// plan's answers, and direct chain-of-thought solving.
+/// The solver's prompts: a plan's subquestions answered in one call, one subquestion in the
+/// context of its problem, the synthesis of a plan's answers, and direct chain-of-thought solving.
 enum SolverPrompt {
     static let system = """
     You are a careful problem solver. Think briefly, calculate exactly, and end your reply \
     with "The answer is: " followed by the answer.
     """
+
+    /// The problem solved along its plan in one call: each subquestion answered in order (`#k`
+    /// reads "the answer to k"), then the problem's answer.
+    static func guided(task: String, steps: [PlanStep]) -> [ChatMessage] {
+        let questions = steps.map { "\($0.number). " + PlanReferences.rewrite($0.question) { "the answer to \($0)" } }
+        let text = """
+        Problem: \(task)
+
+        Subquestions:
+        \(questions.joined(separator: "\n"))
+
+        Answer the subquestions in order, calculating each answer, then end with "The answer is: <answer>" \
+        for the problem.
+        """
+        return [.system(system), .user(text)]
+    }
 
     /// Subquestion `question` (references already resolved), with the problem and the
     /// subquestions it builds on.

@@ -7,8 +7,9 @@ public enum RunEvent: Sendable {
     case solved(taskKey: String, SubproblemRecord)
 }
 
-/// Solves one task: plan (unless planning is off), solve ready subquestions together, then
-/// synthesise; or solve directly. Every model request goes through the result cache.
+/// Solves one task: plan (unless planning is off), then answer the subquestions in one call, or
+/// one call each (ready ones together) and synthesise; or solve directly. Every model request
+/// goes through the result cache.
 public struct TaskSolver: Sendable {
     /// nil solves every task directly (`--no-plan`).
     public let planner: (any ModelBackend)?
@@ -23,19 +24,23 @@ public struct TaskSolver: Sendable {
     public let plannerExemplars: Int
     /// Where those worked plans come from.
     public let exemplars: PlannerExemplars
+    /// How a plan's subquestions are answered.
+    public let steps: StepStrategy
     public let onEvent: @Sendable (RunEvent) -> Void
 
     /// The number of worked plans the planner prompt holds.
     public static let availableExemplars = PlannerPrompt.exemplars.count
 
     public init(planner: (any ModelBackend)?, solver: any ModelBackend, cache: ResultCache?, maxTokens: Int,
-                plannerExemplars: Int = availableExemplars, exemplars: PlannerExemplars = .builtin, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+                plannerExemplars: Int = availableExemplars, exemplars: PlannerExemplars = .builtin,
+                steps: StepStrategy = .together, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
         self.planner = planner
         self.solver = solver
         self.cache = cache
         self.maxTokens = maxTokens
         self.plannerExemplars = planner?.adapterPath == nil ? plannerExemplars : 0
         self.exemplars = exemplars
+        self.steps = steps
         self.onEvent = onEvent
     }
 
@@ -85,19 +90,30 @@ public struct TaskSolver: Sendable {
         }
     }
 
-    /// Solves the plan's steps wave by wave (all ready steps at once), then the synthesis;
-    /// a direct plan is solved in one chain-of-thought call.
+    /// Solves the plan: a direct plan in one chain-of-thought call; otherwise all subquestions in
+    /// one call (``StepStrategy/together``) or one call each, wave by wave, then a synthesis.
     private func solveSteps(of plan: Plan, task item: TaskItem, subproblems: inout [SubproblemRecord],
                             calls: inout [ModelCallRecord]) async throws {
         if plan.isDirect {
-            let (completion, call) = try await complete(solver, role: "direct", step: nil, SolverPrompt.direct(task: item.task))
-            let output = completion.text
-            calls.append(call)
-            emit(SubproblemRecord(kind: .direct, number: 0, question: item.task, references: [], output: output,
-                                  answer: AnswerExtractor.extract(from: output).map(AnswerExtractor.normalize)),
-                 item, into: &subproblems)
+            try await solveWhole(item, kind: .direct, references: [], SolverPrompt.direct(task: item.task),
+                                 subproblems: &subproblems, calls: &calls)
             return
         }
+        switch steps {
+        case .together:
+            try await solveWhole(item, kind: .guided, references: plan.steps.map(\.number),
+                                 SolverPrompt.guided(task: item.task, steps: plan.steps), subproblems: &subproblems, calls: &calls)
+        case .separately:
+            let facts = try await solveSeparately(plan, task: item, subproblems: &subproblems, calls: &calls)
+            try await solveWhole(item, kind: .synthesis, references: plan.steps.map(\.number),
+                                 SolverPrompt.synthesis(task: item.task, solved: facts), subproblems: &subproblems, calls: &calls)
+        }
+    }
+
+    /// Answers the plan's steps one call each, all ready steps at once; returns each step's
+    /// resolved question and answer, in plan order.
+    private func solveSeparately(_ plan: Plan, task item: TaskItem, subproblems: inout [SubproblemRecord],
+                                 calls: inout [ModelCallRecord]) async throws -> [(question: String, answer: String)] {
         var answers: [Int: String] = [:]
         var questions: [Int: String] = [:]
         while answers.count < plan.steps.count {
@@ -126,13 +142,16 @@ public struct TaskSolver: Sendable {
                 emit(sub, item, into: &subproblems)
             }
         }
-        let facts = plan.steps.map { (questions[$0.number] ?? $0.question, answers[$0.number] ?? "") }
-        let (completion, call) = try await complete(solver, role: "synthesis", step: nil,
-                                                    SolverPrompt.synthesis(task: item.task, solved: facts))
-        let output = completion.text
+        return plan.steps.map { (questions[$0.number] ?? $0.question, answers[$0.number] ?? "") }
+    }
+
+    /// One call whose output ends with the task's answer (direct, guided or synthesis).
+    private func solveWhole(_ item: TaskItem, kind: SubproblemRecord.Kind, references: [Int], _ messages: [ChatMessage],
+                            subproblems: inout [SubproblemRecord], calls: inout [ModelCallRecord]) async throws {
+        let (completion, call) = try await complete(solver, role: kind.rawValue, step: nil, messages)
         calls.append(call)
-        emit(SubproblemRecord(kind: .synthesis, number: 0, question: item.task, references: plan.steps.map(\.number),
-                              output: output, answer: AnswerExtractor.extract(from: output).map(AnswerExtractor.normalize)),
+        emit(SubproblemRecord(kind: kind, number: 0, question: item.task, references: references, output: completion.text,
+                              answer: AnswerExtractor.extract(from: completion.text).map(AnswerExtractor.normalize)),
              item, into: &subproblems)
     }
 

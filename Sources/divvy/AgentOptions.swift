@@ -26,10 +26,13 @@ enum AgentOptions {
     static let kvBudget = Option<Int>("kv-budget", valueName: "MiB", help: "Most memory for the models' KV caches; more sequences are refused.",
                                       default: LocalModels.defaultKVBudgetMiB, validate: { $0 > 0 ? nil : "must be positive" })
     static let noCache = Flag("no-cache", help: "Neither read nor write the result cache.")
+    static let steps = Option<StepStrategy>("steps", valueName: "together|separately",
+                                            help: "Answer a plan's subquestions in one call, or one call each and then a synthesis.",
+                                            default: .together)
 
     /// The options of `solve` and `batch`.
     static let solving: [any ArgumentDeclaration] = [db, planner, plannerLoRA, solver, noPlan, exemplars, ExemplarChoice.option, parallel,
-                                                     maxTokens, kvBudget, noCache, json] + RemoteOptions.all
+                                                     maxTokens, kvBudget, noCache, steps, json] + RemoteOptions.all
 
     /// Opens the database named by `--db`.
     static func store(_ arguments: ParsedCommand) throws -> AgentStore {
@@ -66,11 +69,13 @@ enum AgentOptions {
         let useCache = !arguments[noCache]
         let solver = TaskSolver(planner: plannerBackend, solver: solverBackend,
                                 cache: useCache ? ResultCache(store: store) : nil, maxTokens: maxTokens,
-                                plannerExemplars: arguments[exemplars]!, exemplars: exemplarSet, onEvent: onEvent)
+                                plannerExemplars: arguments[exemplars]!, exemplars: exemplarSet, steps: arguments[steps]!,
+                                onEvent: onEvent)
         let settings = RunSettings(plannerPath: plannerPath ?? remotePlanner?.location, plannerIdentity: plannerBackend?.identity,
                                    solverPath: solverPath ?? solverBackend.location, solverIdentity: solverBackend.identity, noPlan: noPlan,
                                    plannerExemplars: solver.plannerExemplars, parallel: parallel, maxTokens: maxTokens,
-                                   useCache: useCache, exemplarSource: exemplarSet.sourceName, plannerAdapter: adapterPath)
+                                   useCache: useCache, exemplarSource: exemplarSet.sourceName, plannerAdapter: adapterPath,
+                                   steps: solver.steps)
         return (solver, settings)
     }
 
@@ -86,6 +91,8 @@ enum AgentOptions {
         return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }
+
+extension StepStrategy: ArgumentValue {}
 
 extension AgentError: ExitStatusError {
     var exitStatus: Int32 {

@@ -18,7 +18,7 @@ enum EvalCommand: CLICommand {
         discussion: "Each mode is a run in the database (inspect it with `divvy show`); running the same command again resumes unfinished modes.",
         arguments: [data, decompositions, limit, modes, AgentOptions.db, AgentOptions.planner, AgentOptions.plannerLoRA, AgentOptions.solver, AgentOptions.exemplars,
                     ExemplarChoice.option, AgentOptions.parallel, AgentOptions.maxTokens, AgentOptions.kvBudget,
-                    AgentOptions.noCache, AgentOptions.json] + RemoteOptions.all)
+                    AgentOptions.noCache, AgentOptions.steps, AgentOptions.json] + RemoteOptions.all)
 
     static func run(_ arguments: ParsedCommand) async throws {
         let dataPath = URL(fileURLWithPath: arguments[data]!).standardizedFileURL.path

@@ -19,7 +19,7 @@ enum ShowCommand: CLICommand {
         print("├─ planner " + (s.noPlan ? "none (--no-plan)"
             : "\(s.plannerPath ?? "?")" + (s.plannerAdapter.map { " + LoRA \($0)" } ?? "")
                 + " (\(s.plannerIdentity ?? "?")), \(s.plannerExemplars) exemplars from \(s.exemplarSource)"))
-        print("├─ parallel \(s.parallel) · max tokens \(s.maxTokens) · cache \(s.useCache ? "on" : "off")"
+        print("├─ steps \(s.steps.rawValue) · parallel \(s.parallel) · max tokens \(s.maxTokens) · cache \(s.useCache ? "on" : "off")"
             + " · \(run.cacheHits) hits, \(run.cacheMisses) misses")
         for (index, task) in run.tasks.enumerated() {
             let last = index == run.tasks.count - 1

@@ -55,7 +55,7 @@ struct DistillerTests {
     @Test("Only a plan that leads to the gold answer is kept; greedy is tried first, then seeded samples")
     func rejection() async throws {
         let (teacher, solver) = Self.backends()
-        let taskSolver = TaskSolver(planner: teacher, solver: solver, cache: nil, maxTokens: 64)
+        let taskSolver = TaskSolver(planner: teacher, solver: solver, cache: nil, maxTokens: 64, steps: .separately)
 
         let greedyOnly = await Distiller(source: .teacher(teacher, samples: 1), solver: taskSolver).distill(Self.task)
         #expect(greedyOnly.exemplar == nil)
@@ -95,7 +95,7 @@ struct DistillerTests {
         let folder = try TemporaryFolder()
         let store = try AgentStore(path: folder.path("divvy.db"))
         let (teacher, solver) = Self.backends()
-        let taskSolver = TaskSolver(planner: teacher, solver: solver, cache: nil, maxTokens: 64)
+        let taskSolver = TaskSolver(planner: teacher, solver: solver, cache: nil, maxTokens: 64, steps: .separately)
         let hopeless = TaskItem(id: "train-2", task: "A box holds 4 rows of 5 eggs. How many rows?", answer: "99", line: 2)
         let settings = testSettings(planner: teacher, solver: solver, maxTokens: 64)
         let run = try store.startRun(command: "distill", input: "train.jsonl", settings: settings)
@@ -115,7 +115,7 @@ struct DistillerTests {
     @Test("Gold plans are kept only when the solver reaches the gold answer with them")
     func goldPlans() async throws {
         let (teacher, solver) = Self.backends()
-        let taskSolver = TaskSolver(planner: teacher, solver: solver, cache: nil, maxTokens: 64)
+        let taskSolver = TaskSolver(planner: teacher, solver: solver, cache: nil, maxTokens: 64, steps: .separately)
         func plan(_ text: String) throws -> Plan { try PlanParser.parse(text) }
         let right = await Distiller(source: .gold([Self.task.id: try plan(Self.rightPlan)]), solver: taskSolver).distill(Self.task)
         #expect(right.exemplar == Exemplar(problem: Self.task.task, plan: Self.rightPlan))

@@ -36,4 +36,33 @@ struct SchemaMigrationTests {
         let second = try store.startRun(command: "batch", input: "tasks.jsonl", settings: settings)
         #expect(try store.run(second).settings.exemplarSource == "db:1:abc")
     }
+
+    @Test("Schema v2 to the latest: old runs read as answering steps separately with no adapter, and only resume so")
+    func v2ToLatest() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("divvy.db")
+        do {
+            let old = try Database(path: path)
+            var v2 = Migrator()
+            for migration in AgentSchema.migrator.migrations.prefix(2) { v2.register(migration.name, migration.apply) }
+            try v2.migrate(old)
+            try old.execute("""
+                INSERT INTO runs (command, input, started_at, status, solver_path, solver_identity, no_plan,
+                                  planner_exemplars, parallel, max_tokens, use_cache)
+                VALUES ('eval:gold-plan', 'dev.jsonl', '2025-01-01T00:00:00Z', 'running', 's.gguf', 'solver-id', 1, 3, 4, 64, 1)
+                """)
+            #expect(try old.userVersion() == 2)
+        }
+
+        let store = try AgentStore(path: path)
+        #expect(try store.database.userVersion() == AgentSchema.migrator.migrations.count)
+        var settings = try store.run(1).settings
+        #expect(settings.steps == .separately)
+        #expect(settings.plannerAdapter == nil)
+        #expect(try store.resumableRun(command: "eval:gold-plan", input: "dev.jsonl", settings: settings) == 1)
+        settings.steps = .together
+        #expect(try store.resumableRun(command: "eval:gold-plan", input: "dev.jsonl", settings: settings) == nil)
+        let second = try store.startRun(command: "eval:gold-plan", input: "dev.jsonl", settings: settings)
+        #expect(try store.run(second).settings.steps == .together)
+    }
 }

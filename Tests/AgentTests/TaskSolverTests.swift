@@ -47,7 +47,7 @@ struct TaskSolverTests {
     static let task = TaskItem(id: "jane", task: "Jane runs 3 kilometers in two hours. What is her speed in meters per minute?",
                                answer: "25", line: 1)
 
-    @Test("Independent steps run together, references are filled in, the synthesis gives the answer")
+    @Test("Separately: independent steps run together, references are filled in, the synthesis gives the answer")
     func plannedSolve() async throws {
         let planner = ScriptedBackend(identity: "planner") { _ in
             "1. How many meters are in 3 km?\n2. How many minutes are in 2 hours?\n3. What is #1 divided by #2?"
@@ -59,7 +59,7 @@ struct TaskSolverTests {
             if prompt.contains("3000 divided by 120") { return "The answer is: 25" }
             return "unexpected prompt"
         }
-        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32).solve(Self.task)
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32, steps: .separately).solve(Self.task)
         #expect(record.error == nil)
         #expect(record.plan?.status == .planned)
         #expect(record.plan?.steps.count == 3)
@@ -85,11 +85,58 @@ struct TaskSolverTests {
                 && prompt.contains("- How many minutes are in 2 hours? 120")
             return sawBoth ? "The answer is: 25" : "answered too early"
         }
-        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32).solve(Self.task)
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32, steps: .separately).solve(Self.task)
         #expect(record.plan?.status == .planned)
         #expect(record.plan?.steps == ["How many meters are in 3 km?", "How many minutes are in 2 hours?", "What is her speed?"])
         #expect(record.subproblems.map(\.number) == [1, 2, 3, 0] || record.subproblems.map(\.number) == [2, 1, 3, 0])
         #expect(record.subproblems.first { $0.number == 3 }?.answer == "25")
+        #expect(record.answer == "25")
+    }
+
+    @Test("Together: one solver call holds every subquestion in order, #k read as an earlier answer; its last answer is the task's")
+    func guidedSolve() async throws {
+        let planner = ScriptedBackend(identity: "planner") { _ in
+            "1. How many meters are in 3 km?\n2. How many minutes are in 2 hours?\n3. What is #1 divided by #2?"
+        }
+        let solver = ScriptedBackend(identity: "solver") { _ in
+            "1. 3 × 1000 = 3000. The answer is: 3000\n2. 2 × 60 = 120. The answer is: 120\n3. 3000 / 120 = 25.\nThe answer is: 25 meters per minute."
+        }
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32).solve(Self.task)
+        #expect(record.error == nil)
+        #expect(record.plan?.status == .planned)
+        #expect(record.plan?.steps == ["How many meters are in 3 km?", "How many minutes are in 2 hours?", "What is #1 divided by #2?"])
+        let prompt = try #require(solver.prompts.count == 1 ? solver.prompts.first : nil)
+        #expect(prompt.hasPrefix("Problem: \(Self.task.task)\n"))
+        #expect(prompt.contains("""
+            1. How many meters are in 3 km?
+            2. How many minutes are in 2 hours?
+            3. What is the answer to 1 divided by the answer to 2?
+
+            """))
+        #expect(record.calls.map(\.role) == ["planner", "guided"])
+        #expect(record.subproblems.map(\.kind) == [.guided])
+        #expect(record.subproblems.first?.references == [1, 2, 3])
+        #expect(record.output == record.subproblems.first?.output)
+        #expect(record.answer == "25")
+        #expect(record.correct == true)
+    }
+
+    @Test("Together with a given plan: no planner call, one solver call with the given subquestions")
+    func guidedGivenPlan() async throws {
+        let solver = ScriptedBackend(identity: "solver") { prompt in
+            prompt.contains("1. How far does Jane run in meters?\n2. How long does she run in minutes?\n3. What is her speed")
+                ? "3000 m in 120 min, 3000 / 120 = 25. The answer is: 25" : "unexpected prompt"
+        }
+        var taskSolver = TaskSolver(planner: nil, solver: solver, cache: nil, maxTokens: 32)
+        taskSolver.givenPlans = [Self.task.id: Plan(steps: [
+            PlanStep(number: 1, question: "How far does Jane run in meters?", references: []),
+            PlanStep(number: 2, question: "How long does she run in minutes?", references: [1]),
+            PlanStep(number: 3, question: "What is her speed in meters per minute?", references: [1, 2]),
+        ])]
+        let record = await taskSolver.solve(Self.task)
+        #expect(record.plan?.status == .given)
+        #expect(solver.prompts.count == 1)
+        #expect(record.calls.map(\.role) == ["guided"])
         #expect(record.answer == "25")
     }
 
@@ -108,8 +155,10 @@ struct TaskSolverTests {
     func noDecomposition() async throws {
         let planner = ScriptedBackend(identity: "planner") { _ in "No decomposition." }
         let solver = ScriptedBackend(identity: "solver") { _ in "The answer is: 24" }
-        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32).solve(Self.task)
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32, steps: .together).solve(Self.task)
         #expect(record.plan?.status == .direct)
+        #expect(record.calls.map(\.role) == ["planner", "direct"])
+        #expect(record.subproblems.map(\.kind) == [.direct])
         #expect(record.answer == "24")
         #expect(record.correct == false)
     }
