@@ -4,23 +4,26 @@ import Foundation
 import Testing
 
 struct SchemaMigrationTests {
+    /// A database at `path` with only the first `version` migrations applied, holding one unfinished
+    /// run of `command` on `input` (with the columns every version has).
+    static func oldDatabase(at path: String, version: Int, command: String, input: String) throws {
+        let old = try Database(path: path)
+        var migrator = Migrator()
+        for migration in AgentSchema.migrator.migrations.prefix(version) { migrator.register(migration.name, migration.apply) }
+        try migrator.migrate(old)
+        try old.execute("""
+            INSERT INTO runs (command, input, started_at, status, solver_path, solver_identity, no_plan,
+                              planner_exemplars, parallel, max_tokens, use_cache)
+            VALUES (?, ?, '2025-01-01T00:00:00Z', 'running', 's.gguf', 'solver-id', 0, 3, 4, 64, 1)
+            """, [.text(command), .text(input)])
+        #expect(try old.userVersion() == version)
+    }
+
     @Test("Schema v2 applies on a v1 database: old runs read as built-in exemplars, the exemplars table works")
     func v1ToV2() async throws {
         let folder = try TemporaryFolder()
         let path = folder.path("divvy.db")
-        do {
-            let old = try Database(path: path)
-            var v1 = Migrator()
-            let first = AgentSchema.migrator.migrations[0]
-            v1.register(first.name, first.apply)
-            try v1.migrate(old)
-            try old.execute("""
-                INSERT INTO runs (command, input, started_at, status, solver_path, solver_identity, no_plan,
-                                  planner_exemplars, parallel, max_tokens, use_cache)
-                VALUES ('batch', 'tasks.jsonl', '2025-01-01T00:00:00Z', 'running', 's.gguf', 'solver-id', 0, 3, 4, 64, 1)
-                """)
-            #expect(try old.userVersion() == 1)
-        }
+        try Self.oldDatabase(at: path, version: 1, command: "batch", input: "tasks.jsonl")
 
         let store = try AgentStore(path: path)
         #expect(try store.database.userVersion() == AgentSchema.migrator.migrations.count)
@@ -41,18 +44,7 @@ struct SchemaMigrationTests {
     func v2ToLatest() async throws {
         let folder = try TemporaryFolder()
         let path = folder.path("divvy.db")
-        do {
-            let old = try Database(path: path)
-            var v2 = Migrator()
-            for migration in AgentSchema.migrator.migrations.prefix(2) { v2.register(migration.name, migration.apply) }
-            try v2.migrate(old)
-            try old.execute("""
-                INSERT INTO runs (command, input, started_at, status, solver_path, solver_identity, no_plan,
-                                  planner_exemplars, parallel, max_tokens, use_cache)
-                VALUES ('eval:gold-plan', 'dev.jsonl', '2025-01-01T00:00:00Z', 'running', 's.gguf', 'solver-id', 1, 3, 4, 64, 1)
-                """)
-            #expect(try old.userVersion() == 2)
-        }
+        try Self.oldDatabase(at: path, version: 2, command: "eval:gold-plan", input: "dev.jsonl")
 
         let store = try AgentStore(path: path)
         #expect(try store.database.userVersion() == AgentSchema.migrator.migrations.count)
