@@ -146,6 +146,12 @@ enum AgentSchema {
             // Runs before this migration answered them one per call.
             try db.execute("ALTER TABLE runs ADD COLUMN steps TEXT NOT NULL DEFAULT 'separately'")
         }
+        migrator.register("a training's held-out loss before and after") { db in
+            try db.execute("""
+            ALTER TABLE trainings ADD COLUMN validation_loss_before REAL;
+            ALTER TABLE trainings ADD COLUMN validation_loss_after REAL;
+            """)
+        }
         return migrator
     }
 }

@@ -53,7 +53,7 @@ public struct PlannerTrainingResult: Sendable, Codable {
     public let seconds: Double
     /// Mean loss of the first and of the last step this process ran.
     public let firstLoss, lastLoss: Double?
-    /// Loss on the held-out demonstrations before training (nil when resumed) and after it (nil when stopped).
+    /// Loss on the held-out demonstrations before training and after it (nil when stopped).
     public let validationLossBefore, validationLossAfter: Double?
 }
 
@@ -98,7 +98,9 @@ public struct PlannerTraining {
             : try LoRATrainer(model: model, lora: settings.lora, optimizer: AdamWConfiguration(learningRate: settings.learningRate),
                               seed: settings.seed)
         let resumedAt = trainer.stepCount
-        let validationBefore = resumedAt == 0 && !schedule.validation.isEmpty ? Double(try trainer.loss(schedule.validation)) : nil
+        if resumedAt == 0, !schedule.validation.isEmpty {
+            try store.recordValidationLoss(Double(try trainer.loss(schedule.validation)), after: false, training: id)
+        }
         let start = ContinuousClock.now
         var tokens = 0, firstLoss: Double?, lastLoss: Double?
         var stopped = false
@@ -119,9 +121,10 @@ public struct PlannerTraining {
             if report.step % checkpointEvery == 0 { try trainer.saveCheckpoint(to: checkpoint) }
         }
         let finished = !stopped
-        var validationAfter: Double?
         if finished {
-            if !schedule.validation.isEmpty { validationAfter = Double(try trainer.loss(schedule.validation)) }
+            if !schedule.validation.isEmpty {
+                try store.recordValidationLoss(Double(try trainer.loss(schedule.validation)), after: true, training: id)
+            }
             try trainer.adapter.write(to: spec.output, halfPrecision: true)
             try? FileManager.default.removeItem(atPath: checkpoint)
         } else {
@@ -129,10 +132,11 @@ public struct PlannerTraining {
         }
         let seconds = (ContinuousClock.now - start).seconds
         try store.endTraining(id, finished: finished, seconds: seconds)
+        let validation = try store.validationLosses(id)
         return PlannerTrainingResult(training: id, resumedAtStep: resumedAt, steps: trainer.stepCount, finished: finished,
                                      trainingExamples: schedule.training.count, validationExamples: schedule.validation.count,
                                      tokens: tokens, seconds: seconds, firstLoss: firstLoss, lastLoss: lastLoss,
-                                     validationLossBefore: validationBefore, validationLossAfter: validationAfter)
+                                     validationLossBefore: validation.before, validationLossAfter: validation.after)
     }
 }
 

@@ -102,6 +102,22 @@ extension AgentStore {
         }
     }
 
+    /// Records the loss on the held-out demonstrations before training (`after: false`) or after it.
+    public func recordValidationLoss(_ loss: Double, after: Bool, training: Int64) throws {
+        try guarded {
+            try database.execute("UPDATE trainings SET \(after ? "validation_loss_after" : "validation_loss_before") = ? WHERE id = ?",
+                                 [.real(loss), .integer(training)])
+        }
+    }
+
+    /// The held-out losses recorded for a training.
+    public func validationLosses(_ training: Int64) throws -> (before: Double?, after: Double?) {
+        try guarded {
+            try database.fetchAll("SELECT validation_loss_before, validation_loss_after FROM trainings WHERE id = ?",
+                                  [.integer(training)]) { (before: $0.double(at: 0), after: $0.double(at: 1)) }.first ?? (nil, nil)
+        }
+    }
+
     private static func values(_ spec: TrainingSpec) -> [SQLiteValue] {
         [.text(spec.basePath), .text(spec.baseIdentity), .text(spec.data), .text(spec.output), .text(spec.configuration),
          .integer(Int64(spec.examples)), .integer(Int64(spec.totalSteps))]

@@ -16,6 +16,7 @@ struct TrainingLogTests {
                                                         gradientNorm: 3, seconds: 1.5), training: id)
         try store.recordTrainingStep(TrainingStepRecord(step: 2, loss: 2.0, targetTokens: 40, tokens: 200,
                                                         gradientNorm: 2, seconds: 1.5), training: id)
+        try store.recordValidationLoss(3.25, after: false, training: id)
         try store.endTraining(id, finished: false, seconds: 3)
 
         let again = try store.training(Self.spec)
@@ -28,6 +29,8 @@ struct TrainingLogTests {
         other.configuration = "rank=16 alpha=16"
         #expect(try store.training(other).resumed == false)
 
+        try store.recordValidationLoss(1.5, after: true, training: id)
+        #expect(try store.validationLosses(id) == (before: 3.25, after: 1.5))
         try store.endTraining(id, finished: true, seconds: 3)
         let afterFinish = try store.training(Self.spec)
         #expect(!afterFinish.resumed && afterFinish.id != id)

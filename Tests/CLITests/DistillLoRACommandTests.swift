@@ -65,9 +65,12 @@ struct DistillLoRACommandTests {
         let checkpoints = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter { $0.hasSuffix(".checkpoint") }
         #expect(checkpoints.count == 1)
 
-        let resumed = try DivvyProcess.run(try Self.options(folder, out: "resumed.gguf"))
+        let resumed = try DivvyProcess.run(try Self.options(folder, out: "resumed.gguf") + ["--json"])
         try #require(resumed.status == 0, "stderr: \(resumed.stderr)")
-        #expect(resumed.stdout.contains("(resumed at step"))
+        let resumedSummary = try #require(try JSONSerialization.jsonObject(with: Data(resumed.stdout.utf8)) as? [String: Any])
+        #expect((resumedSummary["resumedAtStep"] as? Int ?? 0) > 0)
+        #expect(resumedSummary["validationLossBefore"] as? Double == before, "the held-out loss before training is kept in the database")
+        #expect(resumedSummary["validationLossAfter"] as? Double == after)
         let straightAdapter = try Data(contentsOf: URL(fileURLWithPath: folder.path("straight.gguf")))
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("resumed.gguf"))) == straightAdapter)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter { $0.hasSuffix(".checkpoint") }.isEmpty)
