@@ -10,6 +10,8 @@ public enum PlanFailure: Error, Equatable, Sendable, CustomStringConvertible {
     case numberingGap(expected: Int, found: Int)
     /// More subquestions (after dropping duplicates) than allowed.
     case tooManySteps(count: Int, limit: Int)
+    /// The planner began step `limit + 1` and was stopped there (long plans and repetition loops).
+    case stoppedPastLimit(limit: Int)
     /// A step uses its own answer.
     case selfReference(step: Int)
     /// A step uses the answer of a later step (every dependency cycle includes one).
@@ -23,6 +25,7 @@ public enum PlanFailure: Error, Equatable, Sendable, CustomStringConvertible {
         case .emptyStep(let step): "step \(step) has no question"
         case let .numberingGap(expected, found): "expected step \(expected), found step \(found)"
         case let .tooManySteps(count, limit): "\(count) steps, more than the limit of \(limit)"
+        case let .stoppedPastLimit(limit): "stopped at step \(limit + 1), past the limit of \(limit)"
         case .selfReference(let step): "step \(step) refers to its own answer"
         case let .futureReference(step, reference): "step \(step) refers to later step #\(reference)"
         case let .nonexistentReference(step, reference): "step \(step) refers to missing step #\(reference)"

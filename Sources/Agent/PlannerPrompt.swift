@@ -30,6 +30,13 @@ public enum PlannerPrompt {
         """),
     ]
 
+    /// Greedy decoding that stops where a step past the limit would begin (`9.` or `9)` on a new
+    /// line): such a plan is refused anyway, and a planner caught in a loop stops early.
+    static func sampling(maxTokens: Int) -> SamplingParameters {
+        let next = PlanParser.defaultMaxSteps + 1
+        return SamplingParameters(temperature: 0, maxTokens: maxTokens, stop: ["\n\(next).", "\n\(next))"])
+    }
+
     /// The conversation asking for a plan of `task`, after `exemplars` as earlier turns.
     static func messages(task: String, exemplars: [Exemplar]) -> [ChatMessage] {
         var messages: [ChatMessage] = [.system(system)]

@@ -79,9 +79,13 @@ public struct TaskSolver: Sendable {
         let prompt = planner.adapterPath == nil
             ? PlannerPrompt.messages(task: item.task, exemplars: exemplars.pick(for: item.task, count: plannerExemplars))
             : PlannerPrompt.trained(task: item.task)
-        let (completion, call) = try await complete(planner, role: "planner", step: nil, prompt)
+        let (completion, call) = try await complete(planner, role: "planner", step: nil, prompt,
+                                                    sampling: PlannerPrompt.sampling(maxTokens: maxTokens))
         let text = completion.text
-        do {
+        do throws(PlanFailure) {
+            guard completion.stopReason != StopReason.stopString.rawValue else {
+                throw PlanFailure.stoppedPastLimit(limit: PlanParser.defaultMaxSteps)
+            }
             let plan = try PlanParser.parse(Self.completeLines(completion))
             if plan.isDirect { return (PlanRecord(status: .direct, steps: [], reason: nil, rawOutput: text), plan, call) }
             return (PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil, rawOutput: text), plan, call)
@@ -180,9 +184,9 @@ public struct TaskSolver: Sendable {
         return String(lastLine.trimmingCharacters(in: .whitespaces).prefix(200))
     }
 
-    private func complete(_ backend: any ModelBackend, role: String, step: Int?,
-                          _ messages: [ChatMessage]) async throws -> (Completion, ModelCallRecord) {
+    private func complete(_ backend: any ModelBackend, role: String, step: Int?, _ messages: [ChatMessage],
+                          sampling: SamplingParameters? = nil) async throws -> (Completion, ModelCallRecord) {
         try await CachedRequest.complete(backend, cache: cache, role: role, step: step, messages: messages,
-                                         sampling: .greedy(maxTokens: maxTokens))
+                                         sampling: sampling ?? .greedy(maxTokens: maxTokens))
     }
 }

@@ -16,6 +16,8 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
     private(set) var prompts: [String] = []
     /// Every request's whole conversation.
     private(set) var conversations: [[ChatMessage]] = []
+    /// Every request's sampling parameters.
+    private(set) var samplings: [SamplingParameters] = []
 
     init(identity: String, adapterPath: String? = nil, stopReason: String = "end_of_turn",
          reply: @escaping @Sendable (String) -> String) {
@@ -36,6 +38,7 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
             maxInFlight = max(maxInFlight, inFlight)
             prompts.append(user)
             conversations.append(request.messages)
+            samplings.append(request.sampling)
         }
         try await Task.sleep(for: .milliseconds(100))
         lock.withLock { inFlight -= 1 }
@@ -90,6 +93,19 @@ struct TaskSolverTests {
         #expect(record.plan?.steps == ["How many meters are in 3 km?", "How many minutes are in 2 hours?", "What is her speed?"])
         #expect(record.subproblems.map(\.number) == [1, 2, 3, 0] || record.subproblems.map(\.number) == [2, 1, 3, 0])
         #expect(record.subproblems.first { $0.number == 3 }?.answer == "25")
+        #expect(record.answer == "25")
+    }
+
+    @Test("The planner stops where a ninth step would begin; such a plan is refused and the task solved directly")
+    func plannerStoppedPastTheLimit() async throws {
+        let loop = (1...8).map { "\($0). How many cats are left?" }.joined(separator: "\n")
+        let planner = ScriptedBackend(identity: "planner", stopReason: "stop_string") { _ in loop }
+        let solver = ScriptedBackend(identity: "solver") { _ in "The answer is: 25" }
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64).solve(Self.task)
+        #expect(planner.samplings.map(\.stop) == [["\n9.", "\n9)"]])
+        #expect(record.plan?.status == .fallback)
+        #expect(record.plan?.reason == "stopped at step 9, past the limit of 8")
+        #expect(record.calls.map(\.role) == ["planner", "direct"])
         #expect(record.answer == "25")
     }
 

@@ -80,6 +80,22 @@ struct DistillLoRACommandTests {
         #expect(adapter.layers.allSatisfy { $0.count == LoRATarget.allCases.count && $0.values.allSatisfy { $0.rank == 4 } })
     }
 
+    @Test("--teacher first mines plans by rejection sampling (logged as a distill run), then trains on gold and kept plans")
+    func teacherThenTraining() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let result = try DivvyProcess.run(try Self.options(folder, out: "taught.gguf")
+            + ["--teacher", EngineCommandTests.testModel, "--solver", EngineCommandTests.testModel, "--teacher-limit", "2",
+               "--max-tokens", "8", "--json"])
+        try #require(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("distill run 1: tried 2 of 2 problems"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let database = try Database(path: folder.path("divvy.db"), flags: [.readOnly])
+        let kept = try database.fetchAll("SELECT count(*) FROM exemplars WHERE source = 'teacher'") { $0.int64(at: 0) }.first ?? 0
+        #expect(summary["trainingExamples"] as? Int == 8 + Int(kept ?? 0))
+        #expect(FileManager.default.fileExists(atPath: folder.path("taught.gguf")))
+    }
+
     @Test("Bad training options are usage errors; the dev set is refused")
     func badOptions() throws {
         let folder = try DivvyProcess.ScratchFolder()
