@@ -94,3 +94,13 @@ struct Interrupted: Error, ExitStatusError, CustomStringConvertible {
 }
 
 extension LoRATarget: ArgumentValue {}
+
+extension TrainingError: ExitStatusError {
+    var exitStatus: Int32 {
+        switch self {
+        case .invalidConfiguration: ExitCode.usage
+        case .checkpointIO: 74   // EX_IOERR
+        case .emptyBatch, .invalidExample, .nonFinite, .checkpointCorrupt, .checkpointMismatch: ExitCode.dataError
+        }
+    }
+}
