@@ -66,6 +66,7 @@ enum DistillCommand: CLICommand {
         if let limit { items = Array(items.prefix(limit)) }
         let (solver, settings) = try AgentOptions.session(arguments, store: store, noPlan: false,
                                                           teacher: arguments[teacher] ?? defaultTeacher, exemplarsDefault: .builtin) { _ in }
+        // A session with noPlan false always has a planner (distill offers no remote one): the teacher.
         let teacherModel = solver.planner!, teacherIdentity = settings.plannerIdentity!
         let origin = arguments[source]!
         let runCommand = origin == .teacher ? "distill" : "distill:gold"
