@@ -32,8 +32,7 @@ public enum BatchRun {
         let start = ContinuousClock.now
         try await RunCoordinator.run(items.filter { !done.contains($0.id) }, solver: solver, inFlight: settings.parallel,
                                      store: store, run: runID, onFinished: onRecord)
-        let elapsed = ContinuousClock.now - start
-        try store.finishRun(runID, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        try store.finishRun(runID, seconds: (ContinuousClock.now - start).seconds)
         return (runID, finished.count)
     }
 }

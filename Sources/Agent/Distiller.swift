@@ -135,8 +135,7 @@ public struct Distiller: Sendable {
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (ContinuousClock.now - start).seconds
     }
 
     /// Distills `items` with up to `inFlight` at once, committing each problem's record (and

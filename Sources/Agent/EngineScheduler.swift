@@ -116,7 +116,7 @@ public actor EngineScheduler {
             request.continuation.resume(returning: Completion(
                 text: result.text, promptTokens: result.promptTokens.count, completionTokens: result.tokens.count,
                 stopReason: result.stopReason.rawValue,
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                seconds: elapsed.seconds))
         }
     }
 }

@@ -119,12 +119,9 @@ public struct OpenAIBackend: ModelBackend {
             text: choice.message?.content ?? "", promptTokens: reply.usage?.promptTokens ?? 0,
             completionTokens: reply.usage?.completionTokens ?? 0,
             stopReason: choice.finishReason == "length" ? StopReason.maxTokens.rawValue : choice.finishReason ?? "",
-            seconds: Self.seconds(elapsed))), nil)
+            seconds: elapsed.seconds)), nil)
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
 
     private var headers: HTTPHeaders {
         var headers: HTTPHeaders = ["Accept": "application/json"]
@@ -146,7 +143,7 @@ public struct OpenAIBackend: ModelBackend {
             case let .hostNotFound(host): throw .unreachable(url: url, reason: "cannot resolve host \(host)")
             case .invalidURL: throw .unreachable(url: url, reason: "not an http:// URL")
             case .timeout:
-                throw .timedOut(url: url, seconds: (Self.seconds(ContinuousClock.now - start) * 10).rounded() / 10)
+                throw .timedOut(url: url, seconds: ((ContinuousClock.now - start).seconds * 10).rounded() / 10)
             case .connectionClosed: throw .connectionLost(url: url)
             case let .io(why) where why.hasPrefix("connect"): throw .unreachable(url: url, reason: why)
             case .io: throw .connectionLost(url: url)

@@ -139,8 +139,3 @@ public struct PlannerTraining {
                                      validationLossBefore: validation.before, validationLossAfter: validation.after)
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

@@ -67,7 +67,7 @@ public struct TaskSolver: Sendable {
             key: item.id, line: item.line, task: item.task, gold: item.answer, answer: answer,
             correct: item.answer.map { gold in answer.map { AnswerExtractor.matches($0, gold: gold) } ?? false },
             output: final?.output, error: failure, plan: plan, subproblems: subproblems, calls: calls,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            seconds: elapsed.seconds)
     }
 
     /// The plan to follow (direct when there is no usable one) and how it came about.

@@ -100,8 +100,7 @@ final class BatchProgress: @unchecked Sendable {
             hits += record.cacheHits
             misses += record.cacheMisses
             guard shown else { return }
-            let width = 30, filled = total == 0 ? width : width * finished / total
-            let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+            let bar = Self.bar(done: finished, of: total, width: 30)
             FileHandle.standardError.write(Data(
                 "\r\(label)[\(bar)] \(finished)/\(total) · \(correct)/\(graded) correct · cache \(hits) hits, \(misses) misses".utf8))
         }
@@ -109,5 +108,11 @@ final class BatchProgress: @unchecked Sendable {
 
     func end() {
         if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    /// `width` characters, `#` for the done share of `total` (all `#` when there is nothing to do).
+    static func bar(done: Int, of total: Int, width: Int) -> String {
+        let filled = total == 0 ? width : width * done / total
+        return String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
     }
 }

@@ -87,8 +87,7 @@ enum DistillCommand: CLICommand {
                 progress.add(outcome.record)
             }
         progress.end()
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = (ContinuousClock.now - start).seconds
         try store.finishRun(runID, seconds: seconds)
 
         return outcomes.summary(run: runID, selected: items.count, skipped: items.count - todo.count,

@@ -15,8 +15,7 @@ final class TrainingProgress {
         let perStep = recent.reduce(0, +) / Double(recent.count)
         let left = Self.duration(perStep * Double(total - report.step))
         let rate = stepSeconds > 0 ? Double(report.tokens) / stepSeconds : 0
-        let width = 24, filled = total == 0 ? width : width * report.step / total
-        let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+        let bar = BatchProgress.bar(done: report.step, of: total, width: 24)
         let line = String(format: "train [%@] step %d/%d · loss %.3f · %.0f tok/s · %@ left",
                           bar, report.step, total, report.loss, rate, left)
         if terminal {
