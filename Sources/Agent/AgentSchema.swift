@@ -152,6 +152,9 @@ enum AgentSchema {
             ALTER TABLE trainings ADD COLUMN validation_loss_after REAL;
             """)
         }
+        migrator.register("the CPU time of each run") { db in
+            try db.execute("ALTER TABLE runs ADD COLUMN cpu_seconds REAL")
+        }
         return migrator
     }
 }

@@ -29,10 +29,10 @@ public enum BatchRun {
             try store.recordTask(record, run: runID)
             onRecord(record)
         }
-        let start = ContinuousClock.now
+        let timer = RunTimer()
         try await RunCoordinator.run(items.filter { !done.contains($0.id) }, solver: solver, inFlight: settings.parallel,
                                      store: store, run: runID, onFinished: onRecord)
-        try store.finishRun(runID, seconds: (ContinuousClock.now - start).seconds)
+        try store.finishRun(runID, timer: timer)
         return (runID, finished.count)
     }
 }

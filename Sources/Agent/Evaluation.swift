@@ -50,6 +50,8 @@ public struct EvalSummary: Sendable, Codable, Equatable {
     public let solverPromptTokens, solverCompletionTokens: Int
     /// Wall time of the run (of its resumed part too, when it was interrupted).
     public let seconds: Double
+    /// CPU time of the run, all threads: compare modes by it when the machine was shared.
+    public let cpuSeconds: Double
     public let cacheHits, cacheMisses: Int
     /// Tasks whose planner output was unusable and that were solved directly instead.
     public let planFallbacks: Int
@@ -73,6 +75,7 @@ public struct EvalSummary: Sendable, Codable, Equatable {
         solverPromptTokens = solver.reduce(0) { $0 + $1.promptTokens }
         solverCompletionTokens = solver.reduce(0) { $0 + $1.completionTokens }
         seconds = record.seconds ?? 0
+        cpuSeconds = record.cpuSeconds ?? 0
         cacheHits = record.cacheHits
         cacheMisses = record.cacheMisses
         planFallbacks = record.tasks.filter { $0.plan?.status == .fallback }.count

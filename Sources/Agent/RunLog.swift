@@ -23,12 +23,13 @@ extension AgentStore {
         }
     }
 
-    /// Marks run `id` finished after `seconds` of work in this process.
-    public func finishRun(_ id: Int64, seconds: Double) throws {
+    /// Marks run `id` finished after the wall and CPU time `timer` measured in this process.
+    public func finishRun(_ id: Int64, timer: RunTimer) throws {
         try guarded {
             try database.execute("""
-                UPDATE runs SET status = 'finished', finished_at = ?, seconds = coalesce(seconds, 0) + ? WHERE id = ?
-                """, [.text(Self.now()), .real(seconds), .integer(id)])
+                UPDATE runs SET status = 'finished', finished_at = ?, seconds = coalesce(seconds, 0) + ?,
+                                cpu_seconds = coalesce(cpu_seconds, 0) + ? WHERE id = ?
+                """, [.text(Self.now()), .real(timer.wallSeconds), .real(timer.cpuSeconds), .integer(id)])
         }
     }
 

@@ -45,7 +45,7 @@ extension AgentStore {
             let runs = try database.fetchAll("""
                 SELECT command, input, started_at, finished_at, status, planner_path, planner_identity, solver_path,
                        solver_identity, no_plan, parallel, max_tokens, use_cache, seconds, planner_exemplars, exemplar_source,
-                       planner_adapter, steps
+                       planner_adapter, steps, cpu_seconds
                 FROM runs WHERE id = ?
                 """, [.integer(id)]) { row in
                 guard let steps = StepStrategy(rawValue: row.string(at: 17) ?? "") else {
@@ -58,13 +58,13 @@ extension AgentStore {
                     plannerExemplars: Int(row.int64(at: 14) ?? 0), parallel: Int(row.int64(at: 10) ?? 0), maxTokens: Int(row.int64(at: 11) ?? 0),
                     useCache: row.int64(at: 12) == 1, exemplarSource: row.string(at: 15) ?? "builtin",
                     plannerAdapter: row.string(at: 16), steps: steps),
-                 row.double(at: 13))
+                 row.double(at: 13), row.double(at: 18))
             }
-            guard let (command, input, started, finished, status, settings, seconds) = runs.first else {
+            guard let (command, input, started, finished, status, settings, seconds, cpuSeconds) = runs.first else {
                 throw AgentError.noSuchRun(id)
             }
             return RunRecord(id: id, command: command, input: input, startedAt: started, finishedAt: finished,
-                             status: status, settings: settings, seconds: seconds, tasks: try tasks(ofRun: id))
+                             status: status, settings: settings, seconds: seconds, cpuSeconds: cpuSeconds, tasks: try tasks(ofRun: id))
         }
     }
 

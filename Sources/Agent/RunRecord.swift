@@ -134,6 +134,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public let status: String
     public let settings: RunSettings
     public let seconds: Double?
+    /// CPU time of the run's processes, all threads (summed over resumptions; nil before it finished).
+    public let cpuSeconds: Double?
     /// Finished tasks in the order they finished.
     public let tasks: [TaskRecord]
 

@@ -80,15 +80,15 @@ enum DistillCommand: CLICommand {
 
         let progress = BatchProgress(total: todo.count, shown: Console.stderrIsTerminal, label: "distill")
         let outcomes = Outcomes()
-        let start = ContinuousClock.now
+        let timer = RunTimer()
         try await Distiller(source: plans, solver: solver)
             .run(todo, inFlight: settings.parallel, store: store, run: runID) { outcome in
                 outcomes.add(outcome)
                 progress.add(outcome.record)
             }
         progress.end()
-        let seconds = (ContinuousClock.now - start).seconds
-        try store.finishRun(runID, seconds: seconds)
+        let seconds = timer.wallSeconds
+        try store.finishRun(runID, timer: timer)
 
         return outcomes.summary(run: runID, selected: items.count, skipped: items.count - todo.count,
                                 stored: try store.exemplars().count, seconds: seconds)

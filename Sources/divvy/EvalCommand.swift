@@ -48,7 +48,7 @@ enum EvalCommand: CLICommand {
     }
 
     static func table(_ summaries: [EvalSummary]) -> String {
-        var lines = ["mode        run  accuracy        planner tok (in/out)  solver tok (in/out)  wall s   cache hit/miss  plan fallbacks"]
+        var lines = ["mode        run  accuracy        planner tok (in/out)  solver tok (in/out)  wall s    cpu s   cache hit/miss  plan fallbacks"]
         for s in summaries {
             let accuracy = String(format: "%5.1f%% (%d/%d)", 100 * s.accuracy, s.correct, s.problems)
             lines.append([
@@ -58,6 +58,7 @@ enum EvalCommand: CLICommand {
                 "\(s.plannerPromptTokens)/\(s.plannerCompletionTokens)".leftPadded(20),
                 "\(s.solverPromptTokens)/\(s.solverCompletionTokens)".leftPadded(20),
                 String(format: "%8.1f", s.seconds),
+                String(format: "%8.1f", s.cpuSeconds),
                 "\(s.cacheHits)/\(s.cacheMisses)".leftPadded(15),
                 String(s.planFallbacks).leftPadded(15),
             ].joined(separator: " "))

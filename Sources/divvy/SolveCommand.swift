@@ -28,10 +28,10 @@ enum SolveCommand: CLICommand {
         }
         let runID = try store.startRun(command: "solve", input: text, settings: settings)
         if Console.stderrIsTerminal { Console.error(settings.noPlan ? "solving…" : "planning…") }
-        let start = ContinuousClock.now
+        let timer = RunTimer()
         try await RunCoordinator.run([TaskItem(id: "1", task: text, answer: nil, line: 1)], solver: solver, inFlight: 1,
                                      store: store, run: runID) { _ in }
-        try store.finishRun(runID, seconds: (ContinuousClock.now - start).seconds)
+        try store.finishRun(runID, timer: timer)
         let run = try store.run(runID)
         try printResult(of: run, json: json)
         if let failure = run.tasks.first?.error { throw TaskFailure(reason: failure) }

@@ -21,8 +21,9 @@ struct EndToEndTests {
                                         plannerExemplars: 1)
             let run = try store.startRun(command: "solve", input: task.task,
                                          settings: testSettings(planner: planner, solver: solver, maxTokens: 12))
+            let timer = RunTimer()
             try await RunCoordinator.run([task], solver: taskSolver, inFlight: 1, store: store, run: run) { _ in }
-            try store.finishRun(run, seconds: 0)
+            try store.finishRun(run, timer: timer)
             return (try store.run(run), planner.calls, solver.calls)
         }
 
@@ -35,6 +36,7 @@ struct EndToEndTests {
         #expect(record.subproblems.last?.kind != .step)
         #expect(record.cacheMisses == plannerCalls + solverCalls && record.cacheHits == 0)
         #expect(record.promptTokens > 0 && record.completionTokens > 0)
+        #expect((first.cpuSeconds ?? 0) > 0)
 
         let (second, plannerAgain, solverAgain) = try await solveOnce()
         let again = try #require(second.tasks.first)

@@ -41,7 +41,7 @@ struct EvaluationTests {
         let settings = RunSettings(plannerPath: nil, plannerIdentity: nil, solverPath: "s", solverIdentity: "s",
                                    noPlan: false, plannerExemplars: 3, parallel: 1, maxTokens: 8, useCache: true)
         let run = RunRecord(id: 5, command: "eval:decomposed", input: "d", startedAt: "", finishedAt: nil, status: "finished",
-                            settings: settings, seconds: 12.5, tasks: [
+                            settings: settings, seconds: 12.5, cpuSeconds: 20, tasks: [
                                 task("a", correct: true, calls: [call("planner", 10, 5), call("step", 20, 3), call("synthesis", 30, 4)], plan: .planned),
                                 task("b", correct: false, calls: [call("planner", 10, 5, hit: true), call("direct", 7, 2)], plan: .fallback),
                             ])
@@ -56,6 +56,7 @@ struct EvaluationTests {
         #expect(summary.cacheHits == 1)
         #expect(summary.cacheMisses == 4)
         #expect(summary.planFallbacks == 1)
+        #expect(summary.cpuSeconds == 20)
         #expect(summary.seconds == 12.5)
     }
 }
