@@ -9,14 +9,16 @@ enum EvalCommand: CLICommand {
                                      default: "../shared/data/gsm8k_dev.jsonl")
     static let decompositions = Option<String>("decompositions", valueName: "path",
                                                help: "Gold decompositions for gold-plan mode (default: the data file with _decomp before .jsonl).")
-    static let limit = Option<Int>("limit", valueName: "n", help: "Use only the first n problems.",
+    static let skip = Option<Int>("skip", valueName: "n", help: "Leave out the first n problems (e.g. those used to tune prompts).",
+                                  validate: { $0 >= 0 ? nil : "must not be negative" })
+    static let limit = Option<Int>("limit", valueName: "n", help: "Use only the first n problems (after --skip).",
                                    validate: { $0 > 0 ? nil : "must be positive" })
     static let modes = Option<[EvalMode]>("modes", valueName: "list", help: "Comma-separated: direct, decomposed, gold-plan.",
                                           default: [.direct, .decomposed, .goldPlan])
     static let command = Command(
         "eval", summary: "Measure exact-match accuracy, tokens and time per mode on a dataset; resumable.",
         discussion: "Each mode is a run in the database (inspect it with `divvy show`); running the same command again resumes unfinished modes.",
-        arguments: [data, decompositions, limit, modes, AgentOptions.db, AgentOptions.planner, AgentOptions.plannerLoRA, AgentOptions.solver, AgentOptions.exemplars,
+        arguments: [data, decompositions, skip, limit, modes, AgentOptions.db, AgentOptions.planner, AgentOptions.plannerLoRA, AgentOptions.solver, AgentOptions.exemplars,
                     ExemplarChoice.option, AgentOptions.parallel, AgentOptions.maxTokens, AgentOptions.kvBudget,
                     AgentOptions.noCache, AgentOptions.steps, AgentOptions.json] + RemoteOptions.all)
 
@@ -24,6 +26,7 @@ enum EvalCommand: CLICommand {
         let dataPath = URL(fileURLWithPath: arguments[data]!).standardizedFileURL.path
         var (items, problems) = try TaskFile.load(dataPath)
         for problem in problems { Console.error("\(dataPath): \(problem)") }
+        if let skip = arguments[skip] { items = Array(items.dropFirst(skip)) }
         if let limit = arguments[limit] { items = Array(items.prefix(limit)) }
         let selected = arguments[modes]!
         let decompositionsPath = arguments[decompositions] ?? dataPath.replacingOccurrences(of: ".jsonl", with: "_decomp.jsonl")

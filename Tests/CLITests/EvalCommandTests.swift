@@ -31,4 +31,21 @@ struct EvalCommandTests {
         let overlap = try #require(quality["overlap"] as? Double)
         #expect((0...1).contains(overlap))
     }
+
+    @Test("eval --skip 1 --limit 1 solves only the second problem")
+    func skipAndLimit() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        try (1...3).map { #"{"id": "p\#($0)", "question": "What is \#($0) plus \#($0)?", "answer": "\#(2 * $0)"}"# }
+            .joined(separator: "\n").write(toFile: folder.path("dev.jsonl"), atomically: true, encoding: .utf8)
+        let result = try DivvyProcess.run(["eval", "--data", folder.path("dev.jsonl"), "--modes", "direct", "--skip", "1",
+                                           "--limit", "1", "--solver", "smollm2-135m", "--max-tokens", "8",
+                                           "--db", folder.path("divvy.db"), "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let modes = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(modes.first?["problems"] as? Int == 1)
+        let shown = try DivvyProcess.run(["show", "\(modes.first?["run"] as? Int ?? 0)", "--db", folder.path("divvy.db"), "--json"])
+        #expect(shown.stdout.contains("What is 2 plus 2?"))
+        #expect(!shown.stdout.contains("What is 1 plus 1?") && !shown.stdout.contains("What is 3 plus 3?"))
+    }
 }
