@@ -8,18 +8,18 @@ enum SolverPrompt {
     with "The answer is: " followed by the answer.
     """
 
-    /// The problem solved along its plan in one call: each subquestion answered in order (`#k`
-    /// reads "the answer to k"), then the problem's answer.
+    /// The problem solved step by step in one call, with its plan as a hint that may be wrong
+    /// (`#k` reads "the answer to k"): a plan that misses what the problem asks must not lead the
+    /// solver away from it.
     static func guided(task: String, steps: [PlanStep]) -> [ChatMessage] {
         let questions = steps.map { "\($0.number). " + PlanReferences.rewrite($0.question) { "the answer to \($0)" } }
         let text = """
-        Problem: \(task)
+        \(task)
 
-        Subquestions:
+        Hint: these subquestions may help (they can be incomplete or wrong):
         \(questions.joined(separator: "\n"))
 
-        Answer the subquestions in order, calculating each answer, then end with "The answer is: <answer>" \
-        for the problem.
+        Solve it step by step, then end with "The answer is: <answer>".
         """
         return [.system(system), .user(text)]
     }
