@@ -1,6 +1,6 @@
 /// How the solver answers a plan's subquestions.
 public enum StepStrategy: String, Sendable, Codable, CaseIterable {
-    /// All subquestions in one chain-of-thought call that ends with the problem's answer.
+    /// One chain-of-thought call on the problem, its subquestions given as a hint, ending with its answer.
     case together
     /// One call per subquestion (the ready ones concurrently, wave by wave), then a synthesis call.
     case separately

@@ -109,7 +109,7 @@ struct TaskSolverTests {
         #expect(record.answer == "25")
     }
 
-    @Test("Together: one solver call holds every subquestion in order, #k read as an earlier answer; its last answer is the task's")
+    @Test("Together: one solver call on the problem with every subquestion in order as a hint, #k read as an earlier answer; its last answer is the task's")
     func guidedSolve() async throws {
         let planner = ScriptedBackend(identity: "planner") { _ in
             "1. How many meters are in 3 km?\n2. How many minutes are in 2 hours?\n3. What is #1 divided by #2?"
@@ -122,8 +122,9 @@ struct TaskSolverTests {
         #expect(record.plan?.status == .planned)
         #expect(record.plan?.steps == ["How many meters are in 3 km?", "How many minutes are in 2 hours?", "What is #1 divided by #2?"])
         let prompt = try #require(solver.prompts.count == 1 ? solver.prompts.first : nil)
-        #expect(prompt.hasPrefix("Problem: \(Self.task.task)\n"))
+        #expect(prompt.hasPrefix("\(Self.task.task)\n\nHint:"))
         #expect(prompt.contains("""
+            (they can be incomplete or wrong):
             1. How many meters are in 3 km?
             2. How many minutes are in 2 hours?
             3. What is the answer to 1 divided by the answer to 2?
