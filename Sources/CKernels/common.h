@@ -46,3 +46,14 @@ __attribute__((target("f16c"))) DV_INLINE __m128 dv_h2f2(const uint8_t *p) {
     __asm__("vmovd %1, %0" : "=x"(v) : "r"(dv_u32(p)));
     return _mm_cvtph_ps(v);
 }
+
+/// In-lane 4×4 transpose of 32-bit words: afterwards, in each 128-bit half, register m holds
+/// word m of the four inputs (a, b, c, d) in that order.
+DV_AVX2 DV_INLINE void dv_transpose4_epi32(__m256i *a, __m256i *b, __m256i *c, __m256i *d) {
+    const __m256i ab0 = _mm256_unpacklo_epi32(*a, *b), cd0 = _mm256_unpacklo_epi32(*c, *d);
+    const __m256i ab1 = _mm256_unpackhi_epi32(*a, *b), cd1 = _mm256_unpackhi_epi32(*c, *d);
+    *a = _mm256_unpacklo_epi64(ab0, cd0);
+    *b = _mm256_unpackhi_epi64(ab0, cd0);
+    *c = _mm256_unpacklo_epi64(ab1, cd1);
+    *d = _mm256_unpackhi_epi64(ab1, cd1);
+}

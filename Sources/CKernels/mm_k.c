@@ -1,5 +1,6 @@
-// Q4_K / Q6_K matrix kernels against dv_xq256 activations: AVX2 and AVX-512 VNNI (vpdpwssd fuses
-// the scale multiply-add) builds of mm_k_impl.h, chosen at run time. Swift twins: DotReference.swift.
+// Q4_K / Q6_K matrix kernels against dv_xq256 activations: AVX2 and AVX-512 VNNI (vpdpbusd and
+// vpdpwssd fuse the byte / int16 multiply-adds) builds of mm_k_impl.h, chosen at run time.
+// Swift twins: KernelReference.swift.
 #include "common.h"
 
 DV_AVX2 DV_INLINE float hsum_ps(__m256 v) {
@@ -7,12 +8,6 @@ DV_AVX2 DV_INLINE float hsum_ps(__m256 v) {
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
-}
-
-DV_AVX2 DV_INLINE int hsum_epi32_128(__m128i s) {
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-    return _mm_cvtsi128_si32(s);
 }
 
 /// Q4_K's 8 six-bit scales (bytes of *S) and mins (*M) from the 12 packed bytes q, word-parallel:
@@ -24,24 +19,35 @@ DV_INLINE void q4k_scales(const uint8_t *q, uint64_t *S, uint64_t *M) {
     *M = (uint64_t)(u1 & 0x3f3f3f3fu) | (uint64_t)(((u2 >> 4) & 0x0f0f0f0fu) | ((u1 >> 2) & 0x30303030u)) << 32;
 }
 
+/// Blocks per partial dot: NT_MAX (≤ 8) tokens' activations of a chunk (≤ 19 KB) stay in L1.
+#define K_CHUNK 8
+
 #define CAT2(a, b) a##_##b
 #define CAT(a, b) CAT2(a, b)
 #define FN(name) CAT(name, DV_VARIANT)
 
 #define DV_VARIANT avx2
+#define NT_MAX 4
+#define DPBUSD(acc, u8, s8) _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(u8, s8), _mm256_set1_epi16(1)))
 #define MADD_ACC(acc, p16, s16) _mm256_add_epi32(acc, _mm256_madd_epi16(p16, s16))
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
 #include "mm_k_impl.h"
 #pragma clang attribute pop
 #undef DV_VARIANT
+#undef NT_MAX
+#undef DPBUSD
 #undef MADD_ACC
 
 #define DV_VARIANT vnni
+#define NT_MAX 8
+#define DPBUSD(acc, u8, s8) _mm256_dpbusd_epi32(acc, u8, s8)
 #define MADD_ACC(acc, p16, s16) _mm256_dpwssd_epi32(acc, p16, s16)
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni"))), apply_to = function)
 #include "mm_k_impl.h"
 #pragma clang attribute pop
 #undef DV_VARIANT
+#undef NT_MAX
+#undef DPBUSD
 #undef MADD_ACC
 
 #define DISPATCH(NAME)                                                                              \

@@ -1,111 +1,153 @@
-// Included twice by mm_k.c: MADD_ACC as AVX2 madd+add, and as AVX-512 VNNI vpdpwssd.
-// Q4_K: value = d·s_j·q − dmin·m_j; dot = d·dx·Σ_j s_j Σ q·xq − dmin·dx·Σ_j m_j·(bsum_2j + bsum_2j+1).
-DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, const int NT, float *out) {
-    __m256 acc[4]; float accm[4];
-    const __m256i m4 = _mm256_set1_epi8(15);
-    for (int t = 0; t < NT; t++) { acc[t] = _mm256_setzero_ps(); accm[t] = 0; }
+// Included twice by mm_k.c (AVX2, and AVX-512 VNNI): DPBUSD(acc, u8, s8) adds each 32-bit lane's
+// four byte products to acc; MADD_ACC(acc, p16, s16) adds each lane's two int16 products;
+// NT_MAX tokens share one unpacking of a weight block.
+//
+// Weight bytes are transposed per 128-bit half (dv_transpose4_epi32) so that, like the
+// activations in kernel order (CKernels.h), every 32-bit lane of the m-th low-nibble / high-nibble
+// vector holds values of one 16-value group: lane 4h + a of the low vectors is group 4a + h,
+// of the high vectors group 4a + 2 + h. The lanes' sums are then scaled once per block.
+
+// Q4_K: value = d·s_j·q − dmin·m_j (sub-block j of 32 values = groups 2j, 2j+1);
+// dot = d·dx·Σ_j s_j Σ q·xq − dmin·dx·Σ_j m_j·(bsum_2j + bsum_2j+1).
+DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const int NT, float *out) {
+    __m256 acc[NT_MAX];
+    const __m256i m4 = _mm256_set1_epi8(15), high0 = _mm256_set1_epi16((short)0x8000);
+    // Byte shuffles of the 8 scales / mins into int16 lanes: the packed lane sums of a 128-bit half
+    // are (low a = 0..3, high a = 0..3), i.e. sub-blocks 0 2 4 6 1 3 5 7; min lane g is m_{g/2}.
+    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7), high0);
+    const __m256i min_order = _mm256_or_si256(_mm256_setr_epi16(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7), high0);
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int b = 0; b < nb; b++) {
         const uint8_t *blk = wr + (size_t)b * 144;
-        const float d = dv_h2f(blk), dmin = dv_h2f(blk + 2);
+        const __m256 d = _mm256_set1_ps(dv_h2f(blk)), dmin = _mm256_set1_ps(dv_h2f(blk + 2));
         uint64_t S, M;
         q4k_scales(blk + 4, &S, &M);
-        const uint8_t *qs = blk + 16;
-        const __m128i mins = _mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)M));
-        const __m256i sv = _mm256_set1_epi64x((long long)S);
-        __m256i sumi[4], sumj[4];
-        for (int t = 0; t < NT; t++) {
-            const dv_xq256 *xb = x + (size_t)t * nb + b;
-            __m128i bs = _mm_hadd_epi16(_mm_loadu_si128((const __m128i *)xb->bsums),
-                                        _mm_loadu_si128((const __m128i *)(xb->bsums + 8)));
-            accm[t] += dmin * xb->d * (float)hsum_epi32_128(_mm_madd_epi16(bs, mins));
-            sumi[t] = _mm256_setzero_si256();
-            sumj[t] = _mm256_setzero_si256();
-        }
-        for (int p = 0; p < 4; p++) {
-            const __m256i raw = _mm256_loadu_si256((const __m256i *)(qs + 32 * p));
-            const __m256i lo = _mm256_and_si256(raw, m4);
-            const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4);
-            // int16 lanes = scale 2p / 2p+1: shuffle byte j into each lane's low byte, zero (0x80) the high.
-            const __m256i s0 = _mm256_shuffle_epi8(sv, _mm256_set1_epi16((short)(0x8000 | (2 * p))));
-            const __m256i s1 = _mm256_shuffle_epi8(sv, _mm256_set1_epi16((short)(0x8000 | (2 * p + 1))));
+        const __m256i scales = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
+        const __m256i mins = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)M), min_order);
+        // q[a]: 32 bytes of sub-blocks 2a (low nibbles) and 2a+1 (high), then transposed.
+        __m256i q[4];
+        for (int a = 0; a < 4; a++) q[a] = _mm256_loadu_si256((const __m256i *)(blk + 16 + 32 * a));
+        dv_transpose4_epi32(&q[0], &q[1], &q[2], &q[3]);
+        __m256i lo[NT_MAX], hi[NT_MAX];
+        for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
+        for (int m = 0; m < 4; m++) {
+            const __m256i ql = _mm256_and_si256(q[m], m4), qh = _mm256_and_si256(_mm256_srli_epi16(q[m], 4), m4);
             for (int t = 0; t < NT; t++) {
-                const int8_t *xq = x[(size_t)t * nb + b].q + 64 * p;
-                __m256i p0 = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *)xq));
-                __m256i p1 = _mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *)(xq + 32)));
-                sumi[t] = MADD_ACC(sumi[t], p0, s0);
-                sumj[t] = MADD_ACC(sumj[t], p1, s1);
+                const int8_t *xq = x[t * ldx + b].q + 64 * m;
+                lo[t] = DPBUSD(lo[t], ql, _mm256_loadu_si256((const __m256i *)xq));
+                hi[t] = DPBUSD(hi[t], qh, _mm256_loadu_si256((const __m256i *)(xq + 32)));
             }
         }
-        for (int t = 0; t < NT; t++)
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * x[(size_t)t * nb + b].d),
-                                     _mm256_cvtepi32_ps(_mm256_add_epi32(sumi[t], sumj[t])), acc[t]);
+        for (int t = 0; t < NT; t++) {
+            // Lane sums ≤ 16·15·127 fit int16.
+            const dv_xq256 *xb = x + t * ldx + b;
+            const __m256i sumi = _mm256_madd_epi16(_mm256_packs_epi32(lo[t], hi[t]), scales);
+            const __m256i summ = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)xb->bsums), mins);
+            const __m256 f = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(summ), dmin, _mm256_mul_ps(_mm256_cvtepi32_ps(sumi), d));
+            acc[t] = _mm256_fmadd_ps(f, _mm256_broadcast_ss(&xb->d), acc[t]);
+        }
     }
-    for (int t = 0; t < NT; t++) out[t] = hsum_ps(acc[t]) - accm[t];
+    for (int t = 0; t < NT; t++) out[t] = hsum_ps(acc[t]);
 }
 
-// Q6_K: value = d·sc_g·(q6 − 32); dot = d·dx·(Σ_g sc_g Σ q6·xq − 32·Σ_g sc_g·bsum_g).
-DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, const int NT, float *out) {
-    __m256 acc[4];
+// Q6_K: value = d·sc_g·(q6 − 32) (group g of 16 values); dot = d·dx·(Σ_g sc_g Σ q6·xq − 32·Σ_g sc_g·bsum_g).
+DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const int NT, float *out) {
+    __m256 acc[NT_MAX];
     const __m256i m4 = _mm256_set1_epi8(15), m30 = _mm256_set1_epi8(0x30);
+    // Groups of the lanes: low vectors 0 4 8 12 1 5 9 13, high vectors 2 6 10 14 3 7 11 15.
+    const __m128i group_order = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int b = 0; b < nb; b++) {
         const uint8_t *blk = wr + (size_t)b * 210;
-        const int8_t *sc = (const int8_t *)(blk + 192);
-        const float d = dv_h2f(blk + 208);
-        const __m128i scb = _mm_loadu_si128((const __m128i *)sc);
-        const __m256i sc16 = _mm256_cvtepi8_epi16(scb);
-#define SCALES(i) _mm256_cvtepi8_epi16(_mm_shuffle_epi8(scb, _mm_set_epi64x(0x0101010101010101LL * ((i) + 1), 0x0101010101010101LL * (i))))
-        __m256i sumi[4], sumj[4];
-        for (int t = 0; t < NT; t++) {
-            sumj[t] = _mm256_setzero_si256();
-            const __m256i bs = _mm256_loadu_si256((const __m256i *)x[(size_t)t * nb + b].bsums);
-            sumi[t] = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(_mm256_madd_epi16(sc16, bs), 5));
-        }
+        const __m128i sc = _mm_loadu_si128((const __m128i *)(blk + 192));
+        const __m128i sc_lanes = _mm_shuffle_epi8(sc, group_order);
+        const __m256i sc_lo = _mm256_cvtepi8_epi32(sc_lanes), sc_hi = _mm256_cvtepi8_epi32(_mm_srli_si128(sc_lanes, 8));
+        const __m256i sc_m32 = _mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(_mm256_cvtepi8_epi16(sc), 5));
+        const __m256 d = _mm256_set1_ps(dv_h2f(blk + 208));
+        // v[j]: values 32j..<32j+32 (0..63), then transposed in two sets of four.
+        __m256i v[8];
         for (int h = 0; h < 2; h++) {
             const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk + 64 * h));
             const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk + 64 * h + 32));
             const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk + 128 + 32 * h));
-            const __m256i v0 = _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m30));
-            const __m256i v1 = _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30));
-            const __m256i v2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m30));
-            const __m256i v3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));
-            // Scale vector k: int16 lanes 0..7 = sc[8h+2k], lanes 8..15 = sc[8h+2k+1] (byte shuffle + sign extend).
-            const __m256i s0 = SCALES(8 * h + 0), s1 = SCALES(8 * h + 2), s2 = SCALES(8 * h + 4), s3 = SCALES(8 * h + 6);
+            v[4 * h] = _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m30));
+            v[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30));
+            v[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m30));
+            v[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));
+        }
+        dv_transpose4_epi32(&v[0], &v[2], &v[4], &v[6]);
+        dv_transpose4_epi32(&v[1], &v[3], &v[5], &v[7]);
+        __m256i lo[NT_MAX], hi[NT_MAX];
+        for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
+        for (int m = 0; m < 4; m++) {
             for (int t = 0; t < NT; t++) {
-                const int8_t *xq = x[(size_t)t * nb + b].q + 128 * h;
-                sumi[t] = MADD_ACC(sumi[t], _mm256_maddubs_epi16(v0, _mm256_loadu_si256((const __m256i *)xq)), s0);
-                sumj[t] = MADD_ACC(sumj[t], _mm256_maddubs_epi16(v1, _mm256_loadu_si256((const __m256i *)(xq + 32))), s1);
-                sumi[t] = MADD_ACC(sumi[t], _mm256_maddubs_epi16(v2, _mm256_loadu_si256((const __m256i *)(xq + 64))), s2);
-                sumj[t] = MADD_ACC(sumj[t], _mm256_maddubs_epi16(v3, _mm256_loadu_si256((const __m256i *)(xq + 96))), s3);
+                const int8_t *xq = x[t * ldx + b].q + 64 * m;
+                lo[t] = DPBUSD(lo[t], v[2 * m], _mm256_loadu_si256((const __m256i *)xq));
+                hi[t] = DPBUSD(hi[t], v[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
             }
         }
-        for (int t = 0; t < NT; t++)
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * x[(size_t)t * nb + b].d),
-                                     _mm256_cvtepi32_ps(_mm256_add_epi32(sumi[t], sumj[t])), acc[t]);
+        for (int t = 0; t < NT; t++) {
+            const dv_xq256 *xb = x + t * ldx + b;
+            __m256i sumi = _mm256_add_epi32(_mm256_mullo_epi32(lo[t], sc_lo), _mm256_mullo_epi32(hi[t], sc_hi));
+            sumi = MADD_ACC(sumi, _mm256_loadu_si256((const __m256i *)xb->bsums), sc_m32);
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_mul_ps(d, _mm256_broadcast_ss(&xb->d)), acc[t]);
+        }
     }
     for (int t = 0; t < NT; t++) out[t] = hsum_ps(acc[t]);
-#undef SCALES
 }
 
-#define K_MM(NAME, ROW)                                                                            \
-void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, \
-                       int nt, float *y, size_t ldy) {                                             \
-    float out[4];                                                                                  \
-    for (int r = r0; r < r1; r++) {                                                                \
-        const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes;                            \
-        int t = 0;                                                                                 \
-        for (; t + 4 <= nt; t += 4) {                                                              \
-            ROW(wr, nb, x + (size_t)t * nb, 4, out);                                               \
-            for (int i = 0; i < 4; i++) y[(size_t)(t + i) * ldy + r] = out[i];                     \
-        }                                                                                          \
-        const int left = nt - t;                                                                   \
-        if (left == 0) continue;                                                                   \
-        if (left == 1) ROW(wr, nb, x + (size_t)t * nb, 1, out);                                    \
-        else if (left == 2) ROW(wr, nb, x + (size_t)t * nb, 2, out);                               \
-        else ROW(wr, nb, x + (size_t)t * nb, 3, out);                                              \
-        for (int i = 0; i < left; i++) y[(size_t)(t + i) * ldy + r] = out[i];                      \
+// ROW with the token count n (1 ... NT_MAX) as a compile-time constant.
+#define ROW_N(ROW)                                                                                 \
+static void FN(ROW##_n)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, int n, float *out) { \
+    switch (n) {                                                                                   \
+    case 1: FN(ROW)(wr, nb, x, ldx, 1, out); break;                                                \
+    case 2: FN(ROW)(wr, nb, x, ldx, 2, out); break;                                                \
+    case 3: FN(ROW)(wr, nb, x, ldx, 3, out); break;                                                \
+    case 4: FN(ROW)(wr, nb, x, ldx, 4, out); break;                                                \
+    case 5: if (NT_MAX > 4) FN(ROW)(wr, nb, x, ldx, 5, out); break;                                \
+    case 6: if (NT_MAX > 4) FN(ROW)(wr, nb, x, ldx, 6, out); break;                                \
+    case 7: if (NT_MAX > 4) FN(ROW)(wr, nb, x, ldx, 7, out); break;                                \
+    default: FN(ROW)(wr, nb, x, ldx, NT_MAX, out); break;                                          \
     }                                                                                              \
 }
-K_MM(mm_q4_K, FN(row_q4_K))
-K_MM(mm_q6_K, FN(row_q6_K))
+ROW_N(row_q4_K)
+ROW_N(row_q6_K)
+#undef ROW_N
+
+// Each output is the sum, in order, of the partial dots over K_CHUNK blocks. Up to NT_MAX tokens
+// (decode): row by row, so the weights stream in order. More: for each NT_MAX tokens and chunk,
+// every row, so the tokens' activations of the chunk stay in L1. The sums are the same either way.
+#define K_MM(NAME, ROW, BLOCK_BYTES)                                                               \
+void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x,          \
+              int nt, float *y, size_t ldy) {                                                      \
+    float out[NT_MAX];                                                                             \
+    for (int t = 0; t < nt; t += NT_MAX) {                                                         \
+        const int n = nt - t < NT_MAX ? nt - t : NT_MAX;                                           \
+        const dv_xq256 *xt = x + (size_t)t * nb;                                                   \
+        float *yt = y + (size_t)t * ldy;                                                           \
+        if (nt <= NT_MAX) {                                                                        \
+            for (int r = r0; r < r1; r++) {                                                        \
+                const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes;                    \
+                float sum[NT_MAX];                                                                 \
+                for (int k = 0; k < nb; k += K_CHUNK) {                                            \
+                    const int kn = nb - k < K_CHUNK ? nb - k : K_CHUNK;                            \
+                    FN(ROW##_n)(wr + (size_t)k * BLOCK_BYTES, kn, xt + k, (size_t)nb, n, out);     \
+                    for (int i = 0; i < n; i++) sum[i] = k == 0 ? out[i] : sum[i] + out[i];        \
+                }                                                                                  \
+                for (int i = 0; i < n; i++) yt[(size_t)i * ldy + r] = sum[i];                      \
+            }                                                                                      \
+            continue;                                                                              \
+        }                                                                                          \
+        for (int k = 0; k < nb; k += K_CHUNK) {                                                    \
+            const int kn = nb - k < K_CHUNK ? nb - k : K_CHUNK;                                    \
+            for (int r = r0; r < r1; r++) {                                                        \
+                const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes + (size_t)k * BLOCK_BYTES; \
+                FN(ROW##_n)(wr, kn, xt + k, (size_t)nb, n, out);                                   \
+                for (int i = 0; i < n; i++) yt[(size_t)i * ldy + r] = k == 0 ? out[i] : yt[(size_t)i * ldy + r] + out[i]; \
+            }                                                                                      \
+        }                                                                                          \
+    }                                                                                              \
+}
+K_MM(mm_q4_K, row_q4_K, 144)
+K_MM(mm_q6_K, row_q6_K, 210)
 #undef K_MM

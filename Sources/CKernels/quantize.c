@@ -1,4 +1,4 @@
-// Activation quantization to int8 blocks (AVX2). Swift twin: ActivationQuantReference.swift.
+// Activation quantization to int8 blocks (AVX2). Swift twins: KernelReference.swift.
 // d = amax / 127, q = round_half_even(x · (127 / amax)); all zero when amax = 0.
 #include "common.h"
 
@@ -58,18 +58,29 @@ DV_AVX2 void dv_quantize_256(const float *x, dv_xq256 *out, int nblocks) {
         for (int j = 0; j < 256; j += 32) amax = amax32(x + j, amax);
         float d = amax / 127.0f, id = amax != 0.0f ? 127.0f / amax : 0.0f;
         out[b].d = d;
+        __m256i v[8];   // v[j]: values 32j..<32j+32 in order
         for (int j = 0; j < 8; j++) {
             __m256i s;
-            quant32(x + 32 * j, id, out[b].q + 32 * j, &s);
-            // Group sums of 16: recompute from the stored bytes (exact, cheap).
-            __m256i q = _mm256_loadu_si256((const __m256i *)(out[b].q + 32 * j));
-            __m256i w = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi8(1), q), _mm256_set1_epi16(1));
+            int8_t q[32];
+            quant32(x + 32 * j, id, q, &s);
+            v[j] = _mm256_loadu_si256((const __m256i *)q);
+            // Group sums of 16 from the bytes (exact, cheap).
+            __m256i w = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi8(1), v[j]), _mm256_set1_epi16(1));
             __m128i lo = _mm256_castsi256_si128(w), hi = _mm256_extracti128_si256(w, 1);
             lo = _mm_add_epi32(lo, _mm_shuffle_epi32(lo, 0x4E)); lo = _mm_add_epi32(lo, _mm_shuffle_epi32(lo, 0xB1));
             hi = _mm_add_epi32(hi, _mm_shuffle_epi32(hi, 0x4E)); hi = _mm_add_epi32(hi, _mm_shuffle_epi32(hi, 0xB1));
             out[b].bsums[2 * j] = (int16_t)_mm_cvtsi128_si32(lo);
             out[b].bsums[2 * j + 1] = (int16_t)_mm_cvtsi128_si32(hi);
             (void)s;
+        }
+        // Kernel order (CKernels.h): stored chunk 2m + k = word m of each half of v[k], v[2+k], v[4+k], v[6+k].
+        for (int k = 0; k < 2; k++) {
+            __m256i a = v[k], c = v[2 + k], e = v[4 + k], g = v[6 + k];
+            dv_transpose4_epi32(&a, &c, &e, &g);
+            _mm256_storeu_si256((__m256i *)(out[b].q + 32 * k), a);
+            _mm256_storeu_si256((__m256i *)(out[b].q + 64 + 32 * k), c);
+            _mm256_storeu_si256((__m256i *)(out[b].q + 128 + 32 * k), e);
+            _mm256_storeu_si256((__m256i *)(out[b].q + 192 + 32 * k), g);
         }
     }
 }

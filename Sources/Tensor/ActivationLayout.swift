@@ -4,8 +4,15 @@ import CKernels
 enum ActivationLayout {
     /// dv_xq32: d Float @0, s Float @4 (= d·Σq), q Int8[32] @8.
     static let q32Bytes = 40
-    /// dv_xq256: d Float @0, bsums Int16[16] @4, q Int8[256] @36.
+    /// dv_xq256: d Float @0, bsums Int16[16] @4, q Int8[256] @36 in kernel order.
     static let q256Bytes = 292
+
+    /// Index in dv_xq256.q of value `v` (0..<256): v = 64a + 32k + 16h + 4m + e is stored at
+    /// 32·(2m + k) + 16h + 4a + e (CKernels.h).
+    static func q256Position(_ v: Int) -> Int {
+        let a = v / 64, k = v / 32 % 2, h = v / 16 % 2, m = v / 4 % 4, e = v % 4
+        return 32 * (2 * m + k) + 16 * h + 4 * a + e
+    }
 
     /// Activation block size the kernels of `type` use (32 or 256); 0 for float kernels.
     static func blockSize(for type: GGMLType) -> Int {

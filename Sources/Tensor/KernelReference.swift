@@ -26,7 +26,7 @@ func quantize32Reference(_ x: UnsafePointer<Float>, _ out: UnsafeMutableRawPoint
     }
 }
 
-/// Twin of `dv_quantize_256`: blocks of 256 floats → dv_xq256 with 16-value group sums.
+/// Twin of `dv_quantize_256`: blocks of 256 floats → dv_xq256 (q in kernel order) with 16-value group sums.
 func quantize256Reference(_ x: UnsafePointer<Float>, _ out: UnsafeMutableRawPointer, blocks: Int) {
     for b in 0..<blocks {
         let xb = x + 256 * b, o = out + ActivationLayout.q256Bytes * b
@@ -38,7 +38,7 @@ func quantize256Reference(_ x: UnsafePointer<Float>, _ out: UnsafeMutableRawPoin
             var sum: Int16 = 0
             for i in 16 * g..<16 * g + 16 {
                 let q = q8(xb[i] * id)
-                o.storeBytes(of: q, toByteOffset: 36 + i, as: Int8.self)
+                o.storeBytes(of: q, toByteOffset: 36 + ActivationLayout.q256Position(i), as: Int8.self)
                 sum += Int16(q)
             }
             o.storeBytes(of: sum, toByteOffset: 4 + 2 * g, as: Int16.self)
@@ -100,7 +100,7 @@ private func dotQ4KBlockReference(_ wb: UnsafeRawPointer, _ xb: UnsafeRawPointer
         var dot: Int32 = 0
         for l in 0..<32 {
             let byte = wb.load(fromByteOffset: 16 + 32 * (j / 2) + l, as: UInt8.self)
-            dot += Int32(j % 2 == 0 ? byte & 15 : byte >> 4) * xi(xb, 36 + 32 * j + l)
+            dot += Int32(j % 2 == 0 ? byte & 15 : byte >> 4) * xi(xb, 36 + ActivationLayout.q256Position(32 * j + l))
         }
         sumi += Int32(s) * dot
         let bs = Int32(xb.load(fromByteOffset: 4 + 4 * j, as: Int16.self)) + Int32(xb.load(fromByteOffset: 6 + 4 * j, as: Int16.self))
@@ -118,7 +118,7 @@ private func dotQ6KBlockReference(_ wb: UnsafeRawPointer, _ xb: UnsafeRawPointer
         let ql = wb.load(fromByteOffset: 64 * h + l + 32 * (k & 1), as: UInt8.self)
         let qh = wb.load(fromByteOffset: 128 + 32 * h + l, as: UInt8.self)
         let q6 = Int32((k >= 2 ? ql >> 4 : ql & 15) | ((qh >> UInt8(2 * k)) & 3) << 4) - 32
-        sumi += Int32(wb.load(fromByteOffset: 192 + e / 16, as: Int8.self)) * q6 * xi(xb, 36 + e)
+        sumi += Int32(wb.load(fromByteOffset: 192 + e / 16, as: Int8.self)) * q6 * xi(xb, 36 + ActivationLayout.q256Position(e))
     }
     return d * dx * Float(sumi)
 }

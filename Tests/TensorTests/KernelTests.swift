@@ -70,9 +70,13 @@ import Testing
         #expect(a == b)  // same rounding (half to even), same exact sums: identical bytes
     }
 
-    @Test(arguments: quantTypes, [1, 2, 3, 7, 64])
+    /// Columns of the integer-kernel tests: 11 blocks, past one K-quant chunk of partial sums (8
+    /// blocks) and not a multiple of it.
+    static func testColumns(_ type: GGMLType) -> Int { type.blockSize * 11 }
+
+    @Test(arguments: quantTypes, [1, 2, 3, 7, 13, 64])
     func intKernelsMatchTwinAndFloat(_ type: GGMLType, _ n: Int) {
-        let cols = type.blockSize == 256 ? 512 : 96, rows = 37
+        let cols = Self.testColumns(type), rows = 37
         for level in Set([1, Int(dv_cpu_level())]) where dv_cpu_level() >= 1 {
             dv_set_level(Int32(level))
             defer { dv_set_level(99) }
@@ -84,6 +88,24 @@ import Testing
                 for i in 0..<fast.count {
                     #expect(abs(fast[i] - twin[i]) <= 1e-5 * absSum[i] + 1e-6, "\(type) level \(level) n \(n) i \(i)")
                     #expect(abs(fast[i] - ref[i]) <= qb[i] + 1e-5 * absSum[i] + 1e-6, "\(type) n \(n) i \(i)")
+                }
+            }
+        }
+    }
+
+    /// A token's outputs do not depend on the other tokens of the call: bit-identical to the token
+    /// run alone (token groups with a remainder, both loop orders of the K-quant kernels).
+    @Test(arguments: quantTypes)
+    func intKernelsAreBatchInvariant(_ type: GGMLType) {
+        let cols = Self.testColumns(type), rows = 37, n = 13
+        for level in Set([1, Int(dv_cpu_level())]) where dv_cpu_level() >= 1 {
+            dv_set_level(Int32(level))
+            defer { dv_set_level(99) }
+            withCase(type, rows: rows, cols: cols, n: n, seed: 5) { w, x in
+                let batch = run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x, n: n)
+                for t in 0..<n {
+                    let alone = run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x + t * cols, n: 1)
+                    #expect(Array(batch[t * rows..<(t + 1) * rows]) == alone, "\(type) level \(level) token \(t)")
                 }
             }
         }
