@@ -19,7 +19,7 @@ DV_INLINE void q4k_scales(const uint8_t *q, uint64_t *S, uint64_t *M) {
     *M = (uint64_t)(u1 & 0x3f3f3f3fu) | (uint64_t)(((u2 >> 4) & 0x0f0f0f0fu) | ((u1 >> 2) & 0x30303030u)) << 32;
 }
 
-/// Blocks per partial dot: NT_MAX (≤ 8) tokens' activations of a chunk (≤ 19 KB) stay in L1.
+/// Blocks per partial dot: NT_MAX (≤ 8) tokens' activations of a chunk (≤ 20 KiB) stay in L1.
 #define K_CHUNK 8
 
 #define CAT2(a, b) a##_##b

@@ -33,15 +33,15 @@ func quantize256Reference(_ x: UnsafePointer<Float>, _ out: UnsafeMutableRawPoin
         var amax: Float = 0
         for i in 0..<256 { amax = Swift.max(amax, abs(xb[i])) }
         let d = amax / 127, id: Float = amax != 0 ? 127 / amax : 0
-        o.storeBytes(of: d, as: Float.self)
+        o.storeBytes(of: d, toByteOffset: ActivationLayout.q256ScaleOffset, as: Float.self)
         for g in 0..<16 {
             var sum: Int16 = 0
             for i in 16 * g..<16 * g + 16 {
                 let q = q8(xb[i] * id)
-                o.storeBytes(of: q, toByteOffset: 36 + ActivationLayout.q256Position(i), as: Int8.self)
+                o.storeBytes(of: q, toByteOffset: ActivationLayout.q256Position(i), as: Int8.self)
                 sum += Int16(q)
             }
-            o.storeBytes(of: sum, toByteOffset: 4 + 2 * g, as: Int16.self)
+            o.storeBytes(of: sum, toByteOffset: ActivationLayout.q256BsumsOffset + 2 * g, as: Int16.self)
         }
     }
 }
@@ -78,9 +78,9 @@ func dotQuantizedReference(_ type: GGMLType, _ w: UnsafeRawPointer, _ xq: Unsafe
             let dw = loadHalf(wb)
             acc += dw * xb.load(as: Float.self) * Float(s) - 16 * dw * xb.load(fromByteOffset: 4, as: Float.self)
         case .q4_K:
-            acc += dotQ4KBlockReference(w + 144 * b, xq + 292 * b)
+            acc += dotQ4KBlockReference(w + 144 * b, xq + ActivationLayout.q256Bytes * b)
         case .q6_K:
-            acc += dotQ6KBlockReference(w + 210 * b, xq + 292 * b)
+            acc += dotQ6KBlockReference(w + 210 * b, xq + ActivationLayout.q256Bytes * b)
         default:
             return .nan
         }
@@ -92,7 +92,7 @@ func dotQuantizedReference(_ type: GGMLType, _ w: UnsafeRawPointer, _ xq: Unsafe
 private func xi(_ xb: UnsafeRawPointer, _ offset: Int) -> Int32 { Int32(xb.load(fromByteOffset: offset, as: Int8.self)) }
 
 private func dotQ4KBlockReference(_ wb: UnsafeRawPointer, _ xb: UnsafeRawPointer) -> Float {
-    let d = loadHalf(wb), dmin = loadHalf(wb, 2), dx = xb.load(as: Float.self)
+    let d = loadHalf(wb), dmin = loadHalf(wb, 2), dx = xb.load(fromByteOffset: ActivationLayout.q256ScaleOffset, as: Float.self)
     let sc = (wb + 4).assumingMemoryBound(to: UInt8.self)
     var sumi: Int32 = 0, summ: Int32 = 0
     for j in 0..<8 {
@@ -100,17 +100,17 @@ private func dotQ4KBlockReference(_ wb: UnsafeRawPointer, _ xb: UnsafeRawPointer
         var dot: Int32 = 0
         for l in 0..<32 {
             let byte = wb.load(fromByteOffset: 16 + 32 * (j / 2) + l, as: UInt8.self)
-            dot += Int32(j % 2 == 0 ? byte & 15 : byte >> 4) * xi(xb, 36 + ActivationLayout.q256Position(32 * j + l))
+            dot += Int32(j % 2 == 0 ? byte & 15 : byte >> 4) * xi(xb, ActivationLayout.q256Position(32 * j + l))
         }
         sumi += Int32(s) * dot
-        let bs = Int32(xb.load(fromByteOffset: 4 + 4 * j, as: Int16.self)) + Int32(xb.load(fromByteOffset: 6 + 4 * j, as: Int16.self))
+        let bs = Int32(xb.load(fromByteOffset: ActivationLayout.q256BsumsOffset + 4 * j, as: Int16.self)) + Int32(xb.load(fromByteOffset: ActivationLayout.q256BsumsOffset + 2 + 4 * j, as: Int16.self))
         summ += Int32(m) * bs
     }
     return d * dx * Float(sumi) - dmin * dx * Float(summ)
 }
 
 private func dotQ6KBlockReference(_ wb: UnsafeRawPointer, _ xb: UnsafeRawPointer) -> Float {
-    let d = loadHalf(wb, 208), dx = xb.load(as: Float.self)
+    let d = loadHalf(wb, 208), dx = xb.load(fromByteOffset: ActivationLayout.q256ScaleOffset, as: Float.self)
     var sumi: Int32 = 0
     for e in 0..<256 {
         // Value e: half h, position l, quarter k (see dequantizeQ6_KBlock).
@@ -118,7 +118,7 @@ private func dotQ6KBlockReference(_ wb: UnsafeRawPointer, _ xb: UnsafeRawPointer
         let ql = wb.load(fromByteOffset: 64 * h + l + 32 * (k & 1), as: UInt8.self)
         let qh = wb.load(fromByteOffset: 128 + 32 * h + l, as: UInt8.self)
         let q6 = Int32((k >= 2 ? ql >> 4 : ql & 15) | ((qh >> UInt8(2 * k)) & 3) << 4) - 32
-        sumi += Int32(wb.load(fromByteOffset: 192 + e / 16, as: Int8.self)) * q6 * xi(xb, 36 + ActivationLayout.q256Position(e))
+        sumi += Int32(wb.load(fromByteOffset: 192 + e / 16, as: Int8.self)) * q6 * xi(xb, ActivationLayout.q256Position(e))
     }
     return d * dx * Float(sumi)
 }
