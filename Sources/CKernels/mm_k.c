@@ -19,8 +19,14 @@ DV_INLINE void q4k_scales(const uint8_t *q, uint64_t *S, uint64_t *M) {
     *M = (uint64_t)(u1 & 0x3f3f3f3fu) | (uint64_t)(((u2 >> 4) & 0x0f0f0f0fu) | ((u1 >> 2) & 0x30303030u)) << 32;
 }
 
-/// Blocks per partial dot: NT_MAX (≤ 8) tokens' activations of a chunk (≤ 20 KiB) stay in L1.
+/// Blocks per partial dot: NT_MAX (≤ 8) tokens' activations of a chunk (≤ 22 KiB) stay in L1.
 #define K_CHUNK 8
+
+/// dx[8·b + t] = x[t·nb + b].d for tokens t < n of blocks b < nb (0 for t ≥ n).
+DV_INLINE void k_scales(const dv_xq256 *x, int nb, int n, float *dx) {
+    for (int b = 0; b < nb; b++)
+        for (int t = 0; t < 8; t++) dx[8 * b + t] = t < n ? x[(size_t)t * nb + b].d : 0.0f;
+}
 
 #define CAT2(a, b) a##_##b
 #define CAT(a, b) CAT2(a, b)

@@ -6,24 +6,29 @@
 // activations in kernel order (CKernels.h), every 32-bit lane of the m-th low-nibble / high-nibble
 // vector holds values of one 16-value group: lane 4h + a of the low vectors is group 4a + h,
 // of the high vectors group 4a + 2 + h. The lanes' sums are then scaled once per block.
+// dx[8·b + t] is token t's activation scale of block b (k_scales), so that one multiply per
+// block gives every token's d·dx.
 
 // Q4_K: value = d·s_j·q − dmin·m_j (sub-block j of 32 values = groups 2j, 2j+1);
-// dot = d·dx·Σ_j s_j Σ q·xq − dmin·dx·Σ_j m_j·(bsum_2j + bsum_2j+1).
-DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const int NT, float *out) {
+// dot = d·dx·Σ_j s_j Σ q·xq − dmin·Σ_j m_j·sums_j (sums_j = dx·(bsum_2j + bsum_2j+1)).
+DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx,
+                            const int NT, float *out) {
     __m256 acc[NT_MAX];
-    const __m256i m4 = _mm256_set1_epi8(15), high0 = _mm256_set1_epi16((short)0x8000);
-    // Byte shuffles of the 8 scales / mins into int16 lanes: the packed lane sums of a 128-bit half
-    // are (low a = 0..3, high a = 0..3), i.e. sub-blocks 0 2 4 6 1 3 5 7; min lane g is m_{g/2}.
-    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7), high0);
-    const __m256i min_order = _mm256_or_si256(_mm256_setr_epi16(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7), high0);
+    const __m256i m4 = _mm256_set1_epi8(15);
+    // Byte shuffle of the 8 scales into int16 lanes: the packed lane sums of a 128-bit half are
+    // (low a = 0..3, high a = 0..3), i.e. sub-blocks 0 2 4 6 1 3 5 7.
+    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7),
+                                                _mm256_set1_epi16((short)0x8000));
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int b = 0; b < nb; b++) {
         const uint8_t *blk = wr + (size_t)b * 144;
-        const __m256 d = _mm256_set1_ps(dv_h2f(blk)), dmin = _mm256_set1_ps(dv_h2f(blk + 2));
+        float ddx[8];
+        _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk)), _mm256_loadu_ps(dx + 8 * b)));
         uint64_t S, M;
         q4k_scales(blk + 4, &S, &M);
         const __m256i scales = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
-        const __m256i mins = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)M), min_order);
+        const __m256 mins = _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk + 2)),
+                                          _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)M))));
         // q[a]: 32 bytes of sub-blocks 2a (low nibbles) and 2a+1 (high), then transposed.
         __m256i q[4];
         for (int a = 0; a < 4; a++) q[a] = _mm256_loadu_si256((const __m256i *)(blk + 16 + 32 * a));
@@ -40,18 +45,17 @@ DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
         }
         for (int t = 0; t < NT; t++) {
             // Lane sums ≤ 16·15·127 fit int16.
-            const dv_xq256 *xb = x + t * ldx + b;
             const __m256i sumi = _mm256_madd_epi16(_mm256_packs_epi32(lo[t], hi[t]), scales);
-            const __m256i summ = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)xb->bsums), mins);
-            const __m256 f = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(summ), dmin, _mm256_mul_ps(_mm256_cvtepi32_ps(sumi), d));
-            acc[t] = _mm256_fmadd_ps(f, _mm256_broadcast_ss(&xb->d), acc[t]);
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
+            acc[t] = _mm256_fnmadd_ps(_mm256_loadu_ps(x[t * ldx + b].sums), mins, acc[t]);
         }
     }
     for (int t = 0; t < NT; t++) out[t] = hsum_ps(acc[t]);
 }
 
 // Q6_K: value = d·sc_g·(q6 − 32) (group g of 16 values); dot = d·dx·(Σ_g sc_g Σ q6·xq − 32·Σ_g sc_g·bsum_g).
-DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const int NT, float *out) {
+DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx,
+                            const int NT, float *out) {
     __m256 acc[NT_MAX];
     const __m256i m4 = _mm256_set1_epi8(15), m30 = _mm256_set1_epi8(0x30);
     // Groups of the lanes: low vectors 0 4 8 12 1 5 9 13, high vectors 2 6 10 14 3 7 11 15.
@@ -63,7 +67,8 @@ DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
         const __m128i sc_lanes = _mm_shuffle_epi8(sc, group_order);
         const __m256i sc_lo = _mm256_cvtepi8_epi32(sc_lanes), sc_hi = _mm256_cvtepi8_epi32(_mm_srli_si128(sc_lanes, 8));
         const __m256i sc_m32 = _mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(_mm256_cvtepi8_epi16(sc), 5));
-        const __m256 d = _mm256_set1_ps(dv_h2f(blk + 208));
+        float ddx[8];
+        _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk + 208)), _mm256_loadu_ps(dx + 8 * b)));
         // v[j]: values 32j..<32j+32 (0..63), then transposed in two sets of four.
         __m256i v[8];
         for (int h = 0; h < 2; h++) {
@@ -87,10 +92,9 @@ DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
             }
         }
         for (int t = 0; t < NT; t++) {
-            const dv_xq256 *xb = x + t * ldx + b;
             __m256i sumi = _mm256_add_epi32(_mm256_mullo_epi32(lo[t], sc_lo), _mm256_mullo_epi32(hi[t], sc_hi));
-            sumi = MADD_ACC(sumi, _mm256_loadu_si256((const __m256i *)xb->bsums), sc_m32);
-            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_mul_ps(d, _mm256_broadcast_ss(&xb->d)), acc[t]);
+            sumi = MADD_ACC(sumi, _mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), sc_m32);
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
         }
     }
     for (int t = 0; t < NT; t++) out[t] = hsum_ps(acc[t]);
@@ -98,16 +102,17 @@ DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
 
 // ROW with the token count n (1 ... NT_MAX) as a compile-time constant.
 #define ROW_N(ROW)                                                                                 \
-static void FN(ROW##_n)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, int n, float *out) { \
+static void FN(ROW##_n)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx, \
+                        int n, float *out) {                                                       \
     switch (n) {                                                                                   \
-    case 1: FN(ROW)(wr, nb, x, ldx, 1, out); break;                                                \
-    case 2: FN(ROW)(wr, nb, x, ldx, 2, out); break;                                                \
-    case 3: FN(ROW)(wr, nb, x, ldx, 3, out); break;                                                \
-    case 4: FN(ROW)(wr, nb, x, ldx, 4, out); break;                                                \
-    case 5: if (NT_MAX > 4) FN(ROW)(wr, nb, x, ldx, 5, out); break;                                \
-    case 6: if (NT_MAX > 4) FN(ROW)(wr, nb, x, ldx, 6, out); break;                                \
-    case 7: if (NT_MAX > 4) FN(ROW)(wr, nb, x, ldx, 7, out); break;                                \
-    default: FN(ROW)(wr, nb, x, ldx, NT_MAX, out); break;                                          \
+    case 1: FN(ROW)(wr, nb, x, ldx, dx, 1, out); break;                                            \
+    case 2: FN(ROW)(wr, nb, x, ldx, dx, 2, out); break;                                            \
+    case 3: FN(ROW)(wr, nb, x, ldx, dx, 3, out); break;                                            \
+    case 4: FN(ROW)(wr, nb, x, ldx, dx, 4, out); break;                                            \
+    case 5: if (NT_MAX > 4) FN(ROW)(wr, nb, x, ldx, dx, 5, out); break;                            \
+    case 6: if (NT_MAX > 4) FN(ROW)(wr, nb, x, ldx, dx, 6, out); break;                            \
+    case 7: if (NT_MAX > 4) FN(ROW)(wr, nb, x, ldx, dx, 7, out); break;                            \
+    default: FN(ROW)(wr, nb, x, ldx, dx, NT_MAX, out); break;                                      \
     }                                                                                              \
 }
 ROW_N(row_q4_K)
@@ -120,30 +125,23 @@ ROW_N(row_q6_K)
 #define K_MM(NAME, ROW, BLOCK_BYTES)                                                               \
 void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x,          \
               int nt, float *y, size_t ldy) {                                                      \
-    float out[NT_MAX];                                                                             \
+    float out[NT_MAX], dx[8 * (nb > 0 ? nb : 1)];                                                  \
+    const int chunks = nb > 0 ? (nb + K_CHUNK - 1) / K_CHUNK : 1, rows_outside = nt <= NT_MAX;     \
     for (int t = 0; t < nt; t += NT_MAX) {                                                         \
         const int n = nt - t < NT_MAX ? nt - t : NT_MAX;                                           \
         const dv_xq256 *xt = x + (size_t)t * nb;                                                   \
         float *yt = y + (size_t)t * ldy;                                                           \
-        if (nt <= NT_MAX) {                                                                        \
-            for (int r = r0; r < r1; r++) {                                                        \
-                const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes;                    \
-                float sum[NT_MAX];                                                                 \
-                for (int k = 0; k < nb; k += K_CHUNK) {                                            \
-                    const int kn = nb - k < K_CHUNK ? nb - k : K_CHUNK;                            \
-                    FN(ROW##_n)(wr + (size_t)k * BLOCK_BYTES, kn, xt + k, (size_t)nb, n, out);     \
-                    for (int i = 0; i < n; i++) sum[i] = k == 0 ? out[i] : sum[i] + out[i];        \
-                }                                                                                  \
-                for (int i = 0; i < n; i++) yt[(size_t)i * ldy + r] = sum[i];                      \
-            }                                                                                      \
-            continue;                                                                              \
-        }                                                                                          \
-        for (int k = 0; k < nb; k += K_CHUNK) {                                                    \
-            const int kn = nb - k < K_CHUNK ? nb - k : K_CHUNK;                                    \
-            for (int r = r0; r < r1; r++) {                                                        \
+        k_scales(xt, nb, n, dx);                                                                   \
+        const int outer = rows_outside ? r1 - r0 : chunks, inner = rows_outside ? chunks : r1 - r0; \
+        for (int o = 0; o < outer; o++) {                                                          \
+            for (int i = 0; i < inner; i++) {                                                      \
+                const int r = r0 + (rows_outside ? o : i), k = K_CHUNK * (rows_outside ? i : o);   \
                 const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes + (size_t)k * BLOCK_BYTES; \
-                FN(ROW##_n)(wr, kn, xt + k, (size_t)nb, n, out);                                   \
-                for (int i = 0; i < n; i++) yt[(size_t)i * ldy + r] = k == 0 ? out[i] : yt[(size_t)i * ldy + r] + out[i]; \
+                FN(ROW##_n)(wr, nb - k < K_CHUNK ? nb - k : K_CHUNK, xt + k, (size_t)nb, dx + 8 * k, n, out); \
+                for (int j = 0; j < n; j++) {                                                      \
+                    float *yj = yt + (size_t)j * ldy + r;                                          \
+                    *yj = k == 0 ? out[j] : *yj + out[j];                                          \
+                }                                                                                  \
             }                                                                                      \
         }                                                                                          \
     }                                                                                              \

@@ -73,6 +73,7 @@ DV_AVX2 void dv_quantize_256(const float *x, dv_xq256 *out, int nblocks) {
             out[b].bsums[2 * j + 1] = (int16_t)_mm_cvtsi128_si32(hi);
             (void)s;
         }
+        for (int j = 0; j < 8; j++) out[b].sums[j] = d * (float)(out[b].bsums[2 * j] + out[b].bsums[2 * j + 1]);
         // Kernel order (CKernels.h): stored chunk 2m + k = word m of each half of v[k], v[2+k], v[4+k], v[6+k].
         for (int k = 0; k < 2; k++) {
             __m256i a = v[k], c = v[2 + k], e = v[4 + k], g = v[6 + k];

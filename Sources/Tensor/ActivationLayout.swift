@@ -4,10 +4,12 @@ import CKernels
 enum ActivationLayout {
     /// dv_xq32: d Float @0, s Float @4 (= d·Σq), q Int8[32] @8.
     static let q32Bytes = 40
-    /// dv_xq256: q Int8[256] @0 in kernel order, bsums Int16[16] @256, d Float @288, unused to 320.
-    static let q256Bytes = 320
+    /// dv_xq256: q Int8[256] @0 in kernel order, bsums Int16[16] @256, sums Float[8] @288,
+    /// d Float @320, unused to 352.
+    static let q256Bytes = 352
     static let q256BsumsOffset = 256
-    static let q256ScaleOffset = 288
+    static let q256SumsOffset = 288
+    static let q256ScaleOffset = 320
 
     /// Index in dv_xq256.q of value `v` (0..<256): v = 64a + 32k + 16h + 4m + e is stored at
     /// 32·(2m + k) + 16h + 4a + e (CKernels.h).

@@ -26,7 +26,8 @@ func quantize32Reference(_ x: UnsafePointer<Float>, _ out: UnsafeMutableRawPoint
     }
 }
 
-/// Twin of `dv_quantize_256`: blocks of 256 floats → dv_xq256 (q in kernel order) with 16-value group sums.
+/// Twin of `dv_quantize_256`: blocks of 256 floats → dv_xq256 (q in kernel order) with 16-value group
+/// sums and their scaled pair sums.
 func quantize256Reference(_ x: UnsafePointer<Float>, _ out: UnsafeMutableRawPointer, blocks: Int) {
     for b in 0..<blocks {
         let xb = x + 256 * b, o = out + ActivationLayout.q256Bytes * b
@@ -42,6 +43,11 @@ func quantize256Reference(_ x: UnsafePointer<Float>, _ out: UnsafeMutableRawPoin
                 sum += Int16(q)
             }
             o.storeBytes(of: sum, toByteOffset: ActivationLayout.q256BsumsOffset + 2 * g, as: Int16.self)
+        }
+        for j in 0..<8 {
+            let pair = Int32(o.load(fromByteOffset: ActivationLayout.q256BsumsOffset + 4 * j, as: Int16.self))
+                + Int32(o.load(fromByteOffset: ActivationLayout.q256BsumsOffset + 4 * j + 2, as: Int16.self))
+            o.storeBytes(of: d * Float(pair), toByteOffset: ActivationLayout.q256SumsOffset + 4 * j, as: Float.self)
         }
     }
 }

@@ -7,12 +7,13 @@
 /// 32 activations quantized to int8: x ≈ d·q, s = d·Σq (40 bytes).
 typedef struct { float d; float s; int8_t q[32]; } dv_xq32;
 
-/// 256 activations quantized to int8: x ≈ d·q, bsums[g] = Σ of values 16g..<16g+16 (320 bytes,
-/// so that q stays 64-byte aligned in arrays: the kernels' loads never straddle cache lines).
+/// 256 activations quantized to int8: x ≈ d·q, bsums[g] = Σ of values 16g..<16g+16,
+/// sums[j] = d·(bsums[2j] + bsums[2j+1]) (352 bytes, so that q stays 32-byte aligned in arrays:
+/// the kernels' 32-byte loads never straddle cache lines).
 /// q is in kernel order: value v = 64a + 32k + 16h + 4m + e (a, m, e < 4; k, h < 2)
 /// is stored at 32·(2m + k) + 16h + 4a + e, so that each 32-bit lane of a 32-byte load holds
 /// values of one 16-value group, the same group for every m (see mm_k_impl.h).
-typedef struct { int8_t q[256]; int16_t bsums[16]; float d; float unused[7]; } dv_xq256;
+typedef struct { int8_t q[256]; int16_t bsums[16]; float sums[8]; float d; float unused[7]; } dv_xq256;
 
 /// Instruction level detected on this CPU: 0 none usable (use Swift), 1 AVX2+FMA+F16C,
 /// 2 AVX2 plus AVX-512 F/VL/BW/VNNI (256-bit vpdpbusd, byte masks).
