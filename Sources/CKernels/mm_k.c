@@ -34,6 +34,7 @@ DV_INLINE void k_scales(const dv_xq256 *x, int nb, int n, float *dx) {
 
 #define DV_VARIANT avx2
 #define NT_MAX 4
+// maddubs saturates int16 pair sums; weights ≤ 63 and |activations| ≤ 127 keep them ≤ 16002.
 #define DPBUSD(acc, u8, s8) _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(u8, s8), _mm256_set1_epi16(1)))
 #define MADD_ACC(acc, p16, s16) _mm256_add_epi32(acc, _mm256_madd_epi16(p16, s16))
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
