@@ -28,6 +28,11 @@ DV_INLINE void k_scales(const dv_xq256 *x, int nb, int n, float *dx) {
         for (int t = 0; t < 8; t++) dx[8 * b + t] = t < n ? x[(size_t)t * nb + b].d : 0.0f;
 }
 
+/// Prefetches bytes [p, p + bytes) into L1.
+DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
+    for (int i = 0; i < bytes; i += 64) _mm_prefetch((const char *)p + i, _MM_HINT_T0);
+}
+
 #define CAT2(a, b) a##_##b
 #define CAT(a, b) CAT2(a, b)
 #define FN(name) CAT(name, DV_VARIANT)

@@ -121,7 +121,9 @@ ROW_N(row_q6_K)
 
 // Each output is the sum, in order, of the partial dots over K_CHUNK blocks. Up to NT_MAX tokens
 // (decode): row by row, so the weights stream in order. More: for each NT_MAX tokens and chunk,
-// every row, so the tokens' activations of the chunk stay in L1. The sums are the same either way.
+// every row, so the tokens' activations of the chunk stay in L1 (the rows' chunks are a page or
+// more apart, beyond the hardware prefetchers: fetched two rows ahead). The sums are the same
+// either way.
 #define K_MM(NAME, ROW, BLOCK_BYTES)                                                               \
 void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x,          \
               int nt, float *y, size_t ldy) {                                                      \
@@ -137,6 +139,7 @@ void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_
             for (int i = 0; i < inner; i++) {                                                      \
                 const int r = r0 + (rows_outside ? o : i), k = K_CHUNK * (rows_outside ? i : o);   \
                 const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes + (size_t)k * BLOCK_BYTES; \
+                if (!rows_outside && chunks > 1 && r + 2 < r1) k_prefetch(wr + 2 * row_bytes, K_CHUNK * BLOCK_BYTES); \
                 FN(ROW##_n)(wr, nb - k < K_CHUNK ? nb - k : K_CHUNK, xt + k, (size_t)nb, dx + 8 * k, n, out); \
                 for (int j = 0; j < n; j++) {                                                      \
                     float *yj = yt + (size_t)j * ldy + r;                                          \
