@@ -74,14 +74,23 @@ import Testing
     /// blocks) and not a multiple of it.
     static func testColumns(_ type: GGMLType) -> Int { type.blockSize * 11 }
 
+    /// `body` run with the kernels at instruction `level`. The level is process-wide and other
+    /// suites run at the same time, so it is held only around the kernel calls.
+    func atLevel<T>(_ level: Int, _ body: () -> T) -> T {
+        dv_set_level(Int32(level))
+        defer { dv_set_level(99) }
+        return body()
+    }
+
+    /// The levels to test: AVX2 and the detected one (none without AVX2).
+    static var levels: [Int] { dv_cpu_level() >= 1 ? Array(Set([1, Int(dv_cpu_level())])).sorted() : [] }
+
     @Test(arguments: quantTypes, [1, 2, 3, 7, 13, 64])
     func intKernelsMatchTwinAndFloat(_ type: GGMLType, _ n: Int) {
         let cols = Self.testColumns(type), rows = 37
-        for level in Set([1, Int(dv_cpu_level())]) where dv_cpu_level() >= 1 {
-            dv_set_level(Int32(level))
-            defer { dv_set_level(99) }
+        for level in Self.levels {
             withCase(type, rows: rows, cols: cols, n: n, seed: UInt64(n * 31 + level)) { w, x in
-                let fast = run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x, n: n)
+                let fast = atLevel(level) { run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x, n: n) }
                 let twin = run({ matmulQuantizedReference($0, $1, n: $2, $3) }, w, x, n: n)
                 let ref = run({ matmulReference($0, $1, n: $2, $3) }, w, x, n: n)
                 let (absSum, qb) = bounds(w, x, n: n, block: ActivationLayout.blockSize(for: type))
@@ -98,14 +107,14 @@ import Testing
     @Test(arguments: quantTypes)
     func intKernelsAreBatchInvariant(_ type: GGMLType) {
         let cols = Self.testColumns(type), rows = 37, n = 13
-        for level in Set([1, Int(dv_cpu_level())]) where dv_cpu_level() >= 1 {
-            dv_set_level(Int32(level))
-            defer { dv_set_level(99) }
+        for level in Self.levels {
             withCase(type, rows: rows, cols: cols, n: n, seed: 5) { w, x in
-                let batch = run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x, n: n)
+                let (batch, alone) = atLevel(level) {
+                    (run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x, n: n),
+                     (0..<n).map { t in run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x + t * cols, n: 1) })
+                }
                 for t in 0..<n {
-                    let alone = run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x + t * cols, n: 1)
-                    #expect(Array(batch[t * rows..<(t + 1) * rows]) == alone, "\(type) level \(level) token \(t)")
+                    #expect(Array(batch[t * rows..<(t + 1) * rows]) == alone[t], "\(type) level \(level) token \(t)")
                 }
             }
         }
