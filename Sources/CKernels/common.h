@@ -8,6 +8,10 @@
 #define DV_INLINE static inline __attribute__((always_inline))
 
 extern int dv_level_;
+extern _Thread_local int dv_thread_level_;
+
+/// The level the calling thread's kernels use: its own (dv_set_thread_level) or the process's.
+DV_INLINE int dv_kernel_level(void) { return dv_thread_level_ >= 0 ? dv_thread_level_ : dv_level_; }
 
 /// Unaligned little-endian loads from block bytes.
 DV_INLINE uint16_t dv_u16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }

@@ -2,6 +2,7 @@
 #include "common.h"
 
 int dv_level_ = -1;
+_Thread_local int dv_thread_level_ = -1;
 
 int dv_cpu_level(void) {
 #if defined(__x86_64__)
@@ -25,6 +26,11 @@ int dv_level(void) {
 void dv_set_level(int level) {
     int detected = dv_cpu_level();
     dv_level_ = level < 0 ? 0 : (level > detected ? detected : level);
+}
+
+void dv_set_thread_level(int level) {
+    int detected = dv_cpu_level();
+    dv_thread_level_ = level < 0 ? -1 : (level > detected ? detected : level);
 }
 
 void dv_pause(void) {

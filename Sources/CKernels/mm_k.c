@@ -65,7 +65,7 @@ DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
 #define DISPATCH(NAME)                                                                              \
 void dv_##NAME(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt, \
                float *y, size_t ldy) {                                                              \
-    if (dv_level_ >= 2) NAME##_vnni(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                      \
+    if (dv_kernel_level() >= 2) NAME##_vnni(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                      \
     else NAME##_avx2(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                     \
 }
 DISPATCH(mm_q4_K)

@@ -26,7 +26,7 @@
 #define DISPATCH(NAME)                                                                              \
 void dv_##NAME(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq32 *x, int nt,  \
                float *y, size_t ldy) {                                                              \
-    if (dv_level_ >= 2) NAME##_vnni(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                      \
+    if (dv_kernel_level() >= 2) NAME##_vnni(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                      \
     else NAME##_avx2(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                     \
 }
 DISPATCH(mm_q8_0)

@@ -9,7 +9,7 @@ import Testing
 ///   summation order differs, so |Δ| ≤ 1e-5·Σ|w·x| + 1e-6.
 /// - int8 path vs fp32 `matmulReference`: each activation is off by at most half a quantization
 ///   step, amax_block/254, so |Δ| ≤ Σ|w_i|·amax_block(i)/254, plus the fp32 term above.
-@Suite(.serialized) struct KernelTests {  // serialized: one test forces the kernel level
+@Suite struct KernelTests {
     static let quantTypes: [GGMLType] = [.q4_1, .q5_0, .q8_0, .q4_K, .q6_K]
 
     /// Runs `body` with a random matrix of `type` and random activations x: [n, cols].
@@ -74,11 +74,11 @@ import Testing
     /// blocks) and not a multiple of it.
     static func testColumns(_ type: GGMLType) -> Int { type.blockSize * 11 }
 
-    /// `body` run with the kernels at instruction `level`. The level is process-wide and other
-    /// suites run at the same time, so it is held only around the kernel calls.
+    /// `body` run with the kernels at instruction `level` on this thread only (other suites run
+    /// kernels at the same time); `body` must call them on this thread (pool `.serial`).
     func atLevel<T>(_ level: Int, _ body: () -> T) -> T {
-        dv_set_level(Int32(level))
-        defer { dv_set_level(99) }
+        dv_set_thread_level(Int32(level))
+        defer { dv_set_thread_level(-1) }
         return body()
     }
 
@@ -90,7 +90,7 @@ import Testing
         let cols = Self.testColumns(type), rows = 37
         for level in Self.levels {
             withCase(type, rows: rows, cols: cols, n: n, seed: UInt64(n * 31 + level)) { w, x in
-                let fast = atLevel(level) { run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x, n: n) }
+                let fast = atLevel(level) { run({ matmulInteger($0, $1, n: $2, $3, pool: .serial) }, w, x, n: n) }
                 let twin = run({ matmulQuantizedReference($0, $1, n: $2, $3) }, w, x, n: n)
                 let ref = run({ matmulReference($0, $1, n: $2, $3) }, w, x, n: n)
                 let (absSum, qb) = bounds(w, x, n: n, block: ActivationLayout.blockSize(for: type))
@@ -110,8 +110,8 @@ import Testing
         for level in Self.levels {
             withCase(type, rows: rows, cols: cols, n: n, seed: 5) { w, x in
                 let (batch, alone) = atLevel(level) {
-                    (run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x, n: n),
-                     (0..<n).map { t in run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x + t * cols, n: 1) })
+                    (run({ matmulInteger($0, $1, n: $2, $3, pool: .serial) }, w, x, n: n),
+                     (0..<n).map { t in run({ matmulInteger($0, $1, n: $2, $3, pool: .serial) }, w, x + t * cols, n: 1) })
                 }
                 for t in 0..<n {
                     #expect(Array(batch[t * rows..<(t + 1) * rows]) == alone[t], "\(type) level \(level) token \(t)")

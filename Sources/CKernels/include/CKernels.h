@@ -20,8 +20,11 @@ typedef struct { int8_t q[256]; int16_t bsums[16]; float sums[8]; float d; float
 int dv_cpu_level(void);
 /// The level the kernels use: the detected one unless lowered by dv_set_level (tests, benchmarks).
 int dv_level(void);
-/// Sets the level used (clamped to the detected one).
+/// Sets the level used by every thread (clamped to the detected one): benchmarks.
 void dv_set_level(int level);
+/// Sets the level used by kernels called on this thread only (clamped; negative: the process's
+/// level again), so tests can force a level while other threads run kernels.
+void dv_set_thread_level(int level);
 
 /// Sum of `count` floats read with AVX2 loads (a memory read bandwidth probe; requires level ≥ 1).
 float dv_read_sum(const float *x, size_t count);
