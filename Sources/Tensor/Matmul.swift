@@ -8,6 +8,11 @@ public enum MatmulTuning {
     /// solo runs give the same tokens (BatchInvarianceTests). sgemm from ~128 tokens saves about
     /// 10% of prefill CPU time on a Zen 4 core (`divvy bench --sgemm-min-tokens 128`).
     nonisolated(unsafe) public static var sgemmMinTokens = Int.max
+    /// Overrides `sgemmMinTokens` for matmuls called from the current task only, so a test can
+    /// compare the two paths while other tests run: `MatmulTuning.$sgemmMinTokensInTask.withValue(1) { … }`.
+    @TaskLocal public static var sgemmMinTokensInTask: Int?
+    /// The threshold in effect for the calling task.
+    static var sgemmThreshold: Int { sgemmMinTokensInTask ?? sgemmMinTokens }
     /// Whether to split work over `WorkerPool.shared` (false: the calling thread only).
     nonisolated(unsafe) public static var parallel = true
 
@@ -32,7 +37,7 @@ public func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, n: Int, _ y: Un
     }
     if kernelLevel == 0 { return matmulQuantizedReference(w, x, n: n, y) }
     let pool = MatmulTuning.pool
-    if n >= MatmulTuning.sgemmMinTokens {
+    if n >= MatmulTuning.sgemmThreshold {
         return matmulSgemm(w, x, n: n, y, pool: pool)
     }
     matmulInteger(w, x, n: n, y, pool: pool)

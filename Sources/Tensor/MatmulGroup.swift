@@ -5,7 +5,7 @@
 public func matmul(_ products: [(weights: WeightMatrix, output: UnsafeMutablePointer<Float>)],
                    _ x: UnsafePointer<Float>, n: Int) {
     guard let cols = products.first?.weights.cols else { return }
-    let integerPath = kernelLevel > 0 && n < MatmulTuning.sgemmMinTokens && products.allSatisfy {
+    let integerPath = kernelLevel > 0 && n < MatmulTuning.sgemmThreshold && products.allSatisfy {
         $0.weights.cols == cols && $0.weights.rows > 0 && $0.weights.type.isSupported && cols % $0.weights.type.blockSize == 0
     }
     guard integerPath, n > 0 else {

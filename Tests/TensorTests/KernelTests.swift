@@ -141,6 +141,19 @@ import Testing
         }
     }
 
+    /// The task-local threshold picks the public matmul's path for this task only.
+    @Test func taskLocalSgemmThresholdPicksThePath() {
+        let type = GGMLType.q8_0, cols = 64, rows = 19, n = 5
+        withCase(type, rows: rows, cols: cols, n: n, seed: 3) { w, x in
+            let integer = run({ matmulInteger($0, $1, n: $2, $3, pool: .shared) }, w, x, n: n)
+            let sgemm = run({ matmulSgemm($0, $1, n: $2, $3, pool: .shared) }, w, x, n: n)
+            #expect(integer != sgemm)
+            let chosen = MatmulTuning.$sgemmMinTokensInTask.withValue(n) { run({ matmul($0, $1, n: $2, $3) }, w, x, n: n) }
+            #expect(chosen == sgemm)
+            #expect(MatmulTuning.$sgemmMinTokensInTask.withValue(n + 1) { run({ matmul($0, $1, n: $2, $3) }, w, x, n: n) } == integer)
+        }
+    }
+
     @Test(arguments: quantTypes)
     func publicMatmulLargeBatchAndDequantizeAgree(_ type: GGMLType) {
         // A prefill-sized batch through the public entry: the int8 kernels (the default at every

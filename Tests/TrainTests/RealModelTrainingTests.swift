@@ -42,12 +42,13 @@ import Testing
         trainer.pass.forward(batch)
         let logits = trainer.pass.allLogits(batch), vocab = model.config.vocabularySize
 
-        let saved = MatmulTuning.sgemmMinTokens
-        MatmulTuning.sgemmMinTokens = sgemm ? 1 : .max
-        defer { MatmulTuning.sgemmMinTokens = saved }
         var engineBatch = Batch()
         for (i, token) in tokens.enumerated() { engineBatch.add(token, position: Int32(i), sequence: 0, logits: true) }
-        let engine = try InferenceContext(model: model, capacity: 64, adapter: adapter).decode(engineBatch)
+        // The path is chosen for this task only: a process-wide switch would change the results of
+        // other suites running at the same time (BatchInvarianceTests saw it).
+        let engine = try MatmulTuning.$sgemmMinTokensInTask.withValue(sgemm ? 1 : .max) {
+            try InferenceContext(model: model, capacity: 64, adapter: adapter).decode(engineBatch)
+        }
 
         var worst: Float = 0, total: Double = 0, agree = true
         for i in tokens.indices {
