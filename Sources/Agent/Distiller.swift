@@ -131,11 +131,7 @@ public struct Distiller: Sendable {
                                  since start: ContinuousClock.Instant) -> TaskRecord {
         TaskRecord(key: item.id, line: item.line, task: item.task, gold: item.answer, answer: nil,
                    correct: item.answer == nil ? nil : false, output: nil, error: error, plan: plan, subproblems: [],
-                   calls: calls, seconds: seconds(since: start))
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        (ContinuousClock.now - start).seconds
+                   calls: calls, seconds: (ContinuousClock.now - start).seconds)
     }
 
     /// Distills `items` with up to `inFlight` at once, committing each problem's record (and
@@ -163,6 +159,6 @@ private extension TaskRecord {
     /// This record with the teacher's plan and the calls of every attempt so far.
     func attempt(plan: PlanRecord, calls: [ModelCallRecord], since start: ContinuousClock.Instant) -> TaskRecord {
         TaskRecord(key: key, line: line, task: task, gold: gold, answer: answer, correct: correct, output: output,
-                   error: error, plan: plan, subproblems: subproblems, calls: calls, seconds: Distiller.seconds(since: start))
+                   error: error, plan: plan, subproblems: subproblems, calls: calls, seconds: (ContinuousClock.now - start).seconds)
     }
 }

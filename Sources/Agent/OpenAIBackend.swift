@@ -122,7 +122,6 @@ public struct OpenAIBackend: ModelBackend {
             seconds: elapsed.seconds)), nil)
     }
 
-
     private var headers: HTTPHeaders {
         var headers: HTTPHeaders = ["Accept": "application/json"]
         if let apiKey = configuration.apiKey { headers.set("Authorization", "Bearer \(apiKey.value)") }

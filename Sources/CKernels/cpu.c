@@ -23,15 +23,15 @@ int dv_level(void) {
     return dv_level_;
 }
 
-void dv_set_level(int level) {
+/// `level` (≥ 0) capped at the detected one.
+static int capped_level(int level) {
     int detected = dv_cpu_level();
-    dv_level_ = level < 0 ? 0 : (level > detected ? detected : level);
+    return level > detected ? detected : level;
 }
 
-void dv_set_thread_level(int level) {
-    int detected = dv_cpu_level();
-    dv_thread_level_ = level < 0 ? -1 : (level > detected ? detected : level);
-}
+void dv_set_level(int level) { dv_level_ = level < 0 ? 0 : capped_level(level); }
+
+void dv_set_thread_level(int level) { dv_thread_level_ = level < 0 ? -1 : capped_level(level); }
 
 void dv_pause(void) {
 #if defined(__x86_64__)
