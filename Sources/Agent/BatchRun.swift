@@ -30,7 +30,8 @@ public enum BatchRun {
             onRecord(record)
         }
         let timer = RunTimer()
-        try await RunCoordinator.run(items.filter { !done.contains($0.id) }, solver: solver, inFlight: settings.parallel,
+        try await RunCoordinator.run(items.filter { !done.contains($0.id) }, solver: solver,
+                                     inFlight: solver.tasksInFlight(parallel: settings.parallel),
                                      store: store, run: runID, onFinished: onRecord)
         try store.finishRun(runID, timer: timer)
         return (runID, finished.count)

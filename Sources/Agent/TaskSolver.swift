@@ -44,6 +44,10 @@ public struct TaskSolver: Sendable {
         self.onEvent = onEvent
     }
 
+    /// Tasks to keep in flight so that each model can batch `parallel` requests. With a planner,
+    /// twice as many: while some tasks are being planned, the solver's batch stays full.
+    public func tasksInFlight(parallel: Int) -> Int { planner == nil ? parallel : 2 * parallel }
+
     /// Solves `item`; failures end up in the record's `error`, never thrown.
     public func solve(_ item: TaskItem) async -> TaskRecord {
         let start = ContinuousClock.now
