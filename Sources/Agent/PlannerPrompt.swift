@@ -31,10 +31,12 @@ public enum PlannerPrompt {
     ]
 
     /// Greedy decoding that stops where a step past the limit would begin (`9.` or `9)` on a new
-    /// line): such a plan is refused anyway, and a planner caught in a loop stops early.
+    /// line), or where one subquestion has been written ``PlanParser/loopCopies`` times: such
+    /// plans are refused anyway, and a planner caught in a loop stops early.
     static func sampling(maxTokens: Int) -> SamplingParameters {
         let next = PlanParser.defaultMaxSteps + 1
-        return SamplingParameters(temperature: 0, maxTokens: maxTokens, stop: ["\n\(next).", "\n\(next))"])
+        return SamplingParameters(temperature: 0, maxTokens: maxTokens, stop: ["\n\(next).", "\n\(next))"],
+                                  lineRepeatLimit: PlanParser.loopCopies)
     }
 
     /// The conversation asking for a plan of `task`, after `exemplars` as earlier turns.

@@ -21,7 +21,8 @@ public struct ResultCache: Sendable {
 
     static func samplingText(_ s: SamplingParameters) -> String {
         let stops = s.stop.map { "\($0.utf8.count):\($0)" }.joined(separator: ",")
-        return "temperature=\(s.temperature) top_k=\(s.topK) top_p=\(s.topP) seed=\(s.seed) max_tokens=\(s.maxTokens) stop=[\(stops)]"
+        let repeats = s.lineRepeatLimit > 0 ? " line_repeat_limit=\(s.lineRepeatLimit)" : ""
+        return "temperature=\(s.temperature) top_k=\(s.topK) top_p=\(s.topP) seed=\(s.seed) max_tokens=\(s.maxTokens) stop=[\(stops)]" + repeats
     }
 
     /// The stored completion for `key`, if any.

@@ -90,6 +90,9 @@ public struct TaskSolver: Sendable {
             guard completion.stopReason != StopReason.stopString.rawValue else {
                 throw PlanFailure.stoppedPastLimit(limit: PlanParser.defaultMaxSteps)
             }
+            guard completion.stopReason != StopReason.repeatedLine.rawValue else {
+                throw PlanFailure.stoppedInLoop(copies: PlanParser.loopCopies)
+            }
             let plan = try PlanParser.parse(Self.completeLines(completion))
             if plan.isDirect { return (PlanRecord(status: .direct, steps: [], reason: nil, rawOutput: text), plan, call) }
             return (PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil, rawOutput: text), plan, call)

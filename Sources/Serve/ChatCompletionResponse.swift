@@ -18,10 +18,10 @@ struct Usage: Encodable, Equatable {
     }
 }
 
-/// OpenAI's `finish_reason`: `stop` for an end of turn or a stop string, `length` for a limit.
+/// OpenAI's `finish_reason`: `stop` for an end of turn, a stop string or a repeated line, `length` for a limit.
 func finishReason(_ reason: StopReason) -> String {
     switch reason {
-    case .endOfTurn, .stopString: "stop"
+    case .endOfTurn, .stopString, .repeatedLine: "stop"
     case .maxTokens, .contextFull: "length"
     }
 }

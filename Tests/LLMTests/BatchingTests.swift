@@ -30,6 +30,25 @@ struct BatchingTests {
         }
     }
 
+    @Test("A line repeat limit stops generation once a line is complete that many times (1: the first line)")
+    func lineRepeatLimitStopsGeneration() throws {
+        let model = try TestModels.model(.smollm2)
+        let prompt = tokens(model, Self.prompts[1])
+        func run(_ parameters: SamplingParameters) throws -> GenerationResult {
+            let generator = BatchGenerator(context: InferenceContext(model: model, capacity: 256), tokenizer: model.tokenizer)
+            return try generator.generate(GenerationRequest(prompt: prompt, parameters: parameters))
+        }
+        let full = try run(.greedy(maxTokens: 48))
+        var limited = SamplingParameters.greedy(maxTokens: 48)
+        limited.lineRepeatLimit = 1
+        let stopped = try run(limited)
+        #expect(stopped.stopReason == .repeatedLine)
+        #expect(stopped.tokens == Array(full.tokens.prefix(stopped.tokens.count)))
+        #expect(stopped.tokens.count < full.tokens.count)
+        #expect(stopped.text.hasSuffix("\n"))
+        #expect(stopped.text.split(whereSeparator: \.isNewline).filter { !$0.allSatisfy(\.isWhitespace) }.count == 1)
+    }
+
     @Test func sharedPrefixGivesSameTokens() throws {
         let model = try TestModels.model(.smollm2)
         let first = tokens(model, Self.prompts[2])

@@ -73,3 +73,26 @@ struct StopStringFilterTests {
         #expect(other.finish() == "")
     }
 }
+
+struct LineRepeatGuardTests {
+    @Test("Trips when a line is complete for the limit-th time, without its list number, across pieces")
+    func tripsOnTheThirdCopy() {
+        var lines = LineRepeatGuard(limit: 3)
+        let pieces = ["1. How many?\n2. How", " many? \n\n3) Other?\n", "4.  How many?", "\n"]
+        // The third copy trips only once its line is complete.
+        #expect(pieces.map { lines.append($0) } == [false, false, false, true])
+    }
+
+    @Test func keyDropsOnlyALeadingListNumber() {
+        #expect(LineRepeatGuard.key("  12. Cost of 3.5 kg? ") == "Cost of 3.5 kg?")
+        #expect(LineRepeatGuard.key("7) x") == "x")
+        #expect(LineRepeatGuard.key("3 apples") == "3 apples")
+        #expect(LineRepeatGuard.key("   ") == "")
+    }
+
+    @Test func limitZeroNeverTrips() {
+        var lines = LineRepeatGuard(limit: 0)
+        let tripped = lines.append(String(repeating: "same\n", count: 10))
+        #expect(!tripped)
+    }
+}

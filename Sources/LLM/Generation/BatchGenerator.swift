@@ -24,6 +24,7 @@ public final class BatchGenerator {
         var generated: [Int32] = []
         var decoder: StreamingDecoder
         var filter: StopStringFilter
+        var repeats: LineRepeatGuard
     }
 
     private var running: [Running] = []
@@ -76,7 +77,8 @@ public final class BatchGenerator {
         running.append(Running(
             id: id, sequence: sequence, sampler: Sampler(request.parameters),
             pendingPrompt: request.prompt[reused...], prompt: request.prompt, nextPosition: Int32(reused),
-            decoder: StreamingDecoder(tokenizer: tokenizer), filter: StopStringFilter(stops: request.parameters.stop)))
+            decoder: StreamingDecoder(tokenizer: tokenizer), filter: StopStringFilter(stops: request.parameters.stop),
+            repeats: LineRepeatGuard(limit: request.parameters.lineRepeatLimit)))
         return id
     }
 
@@ -155,7 +157,11 @@ public final class BatchGenerator {
                 let piece = running[r].decoder.append(token)
                 let (safe, stopped) = running[r].filter.append(piece)
                 text = safe
-                if stopped { reason = .stopString }
+                if stopped {
+                    reason = .stopString
+                } else if running[r].repeats.append(piece) {
+                    reason = .repeatedLine
+                }
             }
             if reason == nil {
                 if running[r].generated.count >= running[r].sampler.parameters.maxTokens {

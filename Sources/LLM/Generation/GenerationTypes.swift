@@ -15,6 +15,8 @@ public enum StopReason: String, Sendable, Codable {
     case maxTokens = "max_tokens"
     case stopString = "stop_string"
     case contextFull = "context_full"
+    /// A line was repeated `lineRepeatLimit` times.
+    case repeatedLine = "repeated_line"
 }
 
 /// What one step produced for one request.
