@@ -3,6 +3,10 @@ import LLM
 /// Owns the local models' batch generators and runs all their requests: each loop iteration
 /// admits waiting requests while sequence slots and KV cells allow, then runs one batched
 /// forward pass per model that has work (models alternate, never run at the same time).
+///
+/// A step reads all of a model's weights however few sequences it holds, so while some model
+/// has a full batch (`maxSequences` requests, running or waiting), a model with fewer waits for
+/// more requests instead of stepping. A planner feeding a busy solver thus plans in full batches.
 public actor EngineScheduler {
     private struct Waiting {
         let prompt: [Int32]
@@ -32,6 +36,7 @@ public actor EngineScheduler {
         }
 
         var hasWork: Bool { !waiting.isEmpty || !running.isEmpty }
+        func hasFullBatch(_ size: Int) -> Bool { running.count + waiting.count >= size }
     }
 
     private let engines: [Engine]
@@ -69,7 +74,8 @@ public actor EngineScheduler {
 
     private func runLoop() async {
         while engines.contains(where: \.hasWork) {
-            for engine in engines where engine.hasWork {
+            let someFull = engines.contains { $0.hasFullBatch(maxSequences) }
+            for engine in engines where engine.hasWork && (engine.hasFullBatch(maxSequences) || !someFull) {
                 admit(engine)
                 if !engine.running.isEmpty { step(engine) }
             }

@@ -45,8 +45,9 @@ public struct TaskSolver: Sendable {
     }
 
     /// Tasks to keep in flight so that each model can batch `parallel` requests. With a planner,
-    /// twice as many: while some tasks are being planned, the solver's batch stays full.
-    public func tasksInFlight(parallel: Int) -> Int { planner == nil ? parallel : 2 * parallel }
+    /// three times as many: the solver keeps a full batch and a backlog while the planner
+    /// gathers a full batch of its own (see ``EngineScheduler``).
+    public func tasksInFlight(parallel: Int) -> Int { planner == nil ? parallel : 3 * parallel }
 
     /// Solves `item`; failures end up in the record's `error`, never thrown.
     public func solve(_ item: TaskItem) async -> TaskRecord {

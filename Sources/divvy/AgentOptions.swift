@@ -16,7 +16,7 @@ enum AgentOptions {
                                             help: "LoRA adapter (GGUF) for the local planner; its prompt then shows no worked plans. "
                                                 + "Default: <planner>.planner-lora.gguf beside the planner model, if installed; none: no adapter.")
     static let noPlan = Flag("no-plan", help: "Solve directly with chain of thought, without a planner.")
-    static let parallel = Option<Int>("parallel", valueName: "n", help: "Most sequences in flight per model; tasks in flight: as many, or twice as many with a planner.",
+    static let parallel = Option<Int>("parallel", valueName: "n", help: "Most sequences in flight per model; tasks in flight: as many, or three times as many with a planner.",
                                       default: 8, validate: { (1...KVCache.maxSequences).contains($0) ? nil : "must be 1…\(KVCache.maxSequences)" })
     static let maxTokens = Option<Int>("max-tokens", valueName: "n", help: "Most tokens per model answer.", default: 256,
                                        validate: { $0 > 0 ? nil : "must be positive" })
