@@ -141,10 +141,11 @@ void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_
         for (int o = 0; o < outer; o++) {                                                          \
             for (int i = 0; i < inner; i++) {                                                      \
                 const int r = r0 + (rows_outside ? o : i), k = K_CHUNK * (rows_outside ? i : o);   \
+                const int blocks = nb - k < K_CHUNK ? nb - k : K_CHUNK;                            \
                 const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes + (size_t)k * BLOCK_BYTES; \
                 if (!rows_outside && chunks > 1 && r + 2 < r1) k_prefetch(wr + 2 * row_bytes, K_CHUNK * BLOCK_BYTES); \
-                if (rows_outside && n > 1) k_prefetch(wr + K_AHEAD, (nb - k < K_CHUNK ? nb - k : K_CHUNK) * BLOCK_BYTES); \
-                FN(ROW##_n)(wr, nb - k < K_CHUNK ? nb - k : K_CHUNK, xt + k, (size_t)nb, dx + 8 * k, n, out); \
+                if (rows_outside && n > 1) k_prefetch(wr + K_AHEAD, blocks * BLOCK_BYTES);       \
+                FN(ROW##_n)(wr, blocks, xt + k, (size_t)nb, dx + 8 * k, n, out);                   \
                 for (int j = 0; j < n; j++) {                                                      \
                     float *yj = yt + (size_t)j * ldy + r;                                          \
                     *yj = k == 0 ? out[j] : *yj + out[j];                                          \
