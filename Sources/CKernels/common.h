@@ -61,3 +61,16 @@ DV_AVX2 DV_INLINE void dv_transpose4_epi32(__m256i *a, __m256i *b, __m256i *c, _
     *c = _mm256_unpacklo_epi64(ab1, cd1);
     *d = _mm256_unpackhi_epi64(ab1, cd1);
 }
+
+/// FN(name): name_<DV_VARIANT>, in the kernel files built twice (AVX2, AVX-512 VNNI) by inclusion.
+#define DV_CAT2(a, b) a##_##b
+#define DV_CAT(a, b) DV_CAT2(a, b)
+#define FN(name) DV_CAT(name, DV_VARIANT)
+
+/// dv_NAME: NAME's VNNI build where the CPU has it, else its AVX2 one (XQ: the activation blocks).
+#define DV_DISPATCH(NAME, XQ)                                                                       \
+void dv_##NAME(const void *w, size_t row_bytes, int nb, int r0, int r1, const XQ *x, int nt,       \
+               float *y, size_t ldy) {                                                              \
+    if (dv_kernel_level() >= 2) NAME##_vnni(w, row_bytes, nb, r0, r1, x, nt, y, ldy);              \
+    else NAME##_avx2(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                     \
+}

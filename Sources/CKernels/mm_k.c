@@ -35,10 +35,6 @@ DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
     for (int i = 0; i < bytes; i += 64) _mm_prefetch((const char *)p + i, _MM_HINT_T0);
 }
 
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(name) CAT(name, DV_VARIANT)
-
 #define DV_VARIANT avx2
 #define NT_MAX 4
 // maddubs saturates int16 pair sums; weights ≤ 63 and |activations| ≤ 127 keep them ≤ 16002.
@@ -64,11 +60,5 @@ DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
 #undef DPBUSD
 #undef MADD_ACC
 
-#define DISPATCH(NAME)                                                                              \
-void dv_##NAME(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt, \
-               float *y, size_t ldy) {                                                              \
-    if (dv_kernel_level() >= 2) NAME##_vnni(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                      \
-    else NAME##_avx2(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                     \
-}
-DISPATCH(mm_q4_K)
-DISPATCH(mm_q6_K)
+DV_DISPATCH(mm_q4_K, dv_xq256)
+DV_DISPATCH(mm_q6_K, dv_xq256)

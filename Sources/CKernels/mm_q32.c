@@ -1,10 +1,6 @@
 // Q4_1 / Q5_0 / Q8_0 matrix kernels: AVX2 and AVX-512 VNNI builds of q32_impl.h, chosen at run time.
 #include "common.h"
 
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(name) CAT(name, DV_VARIANT)
-
 #define DV_VARIANT avx2
 #define DOT_U8S8(acc, u, s) _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1)))
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
@@ -23,12 +19,6 @@
 #undef DOT_U8S8
 #undef DV_BIT5_MASKED
 
-#define DISPATCH(NAME)                                                                              \
-void dv_##NAME(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq32 *x, int nt,  \
-               float *y, size_t ldy) {                                                              \
-    if (dv_kernel_level() >= 2) NAME##_vnni(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                      \
-    else NAME##_avx2(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                     \
-}
-DISPATCH(mm_q8_0)
-DISPATCH(mm_q4_1)
-DISPATCH(mm_q5_0)
+DV_DISPATCH(mm_q8_0, dv_xq32)
+DV_DISPATCH(mm_q4_1, dv_xq32)
+DV_DISPATCH(mm_q5_0, dv_xq32)
