@@ -35,4 +35,45 @@ struct BatchInvarianceTests {
         #expect(generator.takeResult(second)?.tokens == expected[1], "short sampled beside the long prefill")
         #expect(generator.takeResult(third)?.tokens == expected[2], "long prompt prefilled in chunks beside decoders")
     }
+
+    /// The last token's logits after prefilling `prompt` in steps of the given sizes (the rest in
+    /// the last step), in a fresh cache.
+    func lastLogits(_ model: LanguageModel, _ prompt: [Int32], steps: [Int], adapter: LoRAAdapter? = nil) throws -> [Float] {
+        let context = InferenceContext(model: model, capacity: 1024, adapter: adapter)
+        var start = 0
+        var logits: Logits?
+        for size in steps + [prompt.count] where start < prompt.count {
+            let end = min(prompt.count, start + size)
+            var batch = Batch()
+            batch.add(Array(prompt[start..<end]), from: Int32(start), sequence: 0, logitsForLast: end == prompt.count)
+            logits = try context.decode(batch)
+            start = end
+        }
+        return Array(try #require(logits).row(0))
+    }
+
+    /// Bit-for-bit, not just the same argmax: a token's logits do not depend on how its prompt was
+    /// split into steps (a prefix-cache hit leaves a suffix of any length, and a long prompt is
+    /// prefilled over several steps).
+    @Test(arguments: [[1], [3], [5], [64], [200], [100, 3], [2, 2, 2]])
+    func promptSplitGivesIdenticalLogits(split: [Int]) throws {
+        let model = try TestModels.model(.smollm2)
+        let prompt = model.tokenizer.encode(model.chatTemplate.render([.user(Self.longText)]))
+        let whole = try lastLogits(model, prompt, steps: [])
+        // split[k]: tokens of step k; the prefix steps end `split.reduce(+)` tokens before the end.
+        let prefix = prompt.count - split.reduce(0, +)
+        let split = try lastLogits(model, prompt, steps: [prefix] + split)
+        #expect(split == whole)
+    }
+
+    /// The same with a LoRA adapter, whose low-rank products run beside every adapted matmul.
+    @Test(arguments: [[1], [5], [64], [2, 2, 2]])
+    func promptSplitWithAdapterGivesIdenticalLogits(split: [Int]) throws {
+        let model = try TestModels.model(.smollm2)
+        let adapter = LoRAAdapter.random(model.config, rank: 8)
+        let prompt = model.tokenizer.encode(model.chatTemplate.render([.user(Self.longText)]))
+        let whole = try lastLogits(model, prompt, steps: [], adapter: adapter)
+        let split = try lastLogits(model, prompt, steps: [prompt.count - split.reduce(0, +)] + split, adapter: adapter)
+        #expect(split == whole)
+    }
 }

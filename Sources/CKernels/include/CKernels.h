@@ -33,6 +33,12 @@ float dv_read_sum(const float *x, size_t count);
 void dv_exp(const float *x, float *y, int count);
 /// In-place softmax of `count` floats. Requires level ≥ 1.
 void dv_softmax(float *x, int count);
+/// Attention of one token's `heads` query heads q: [heads, d] that share a key/value head, over
+/// the cache cells cells[0 ..< count] (in position order): cell c's key at k + c·ld, its value at
+/// v + c·ld. out: [heads, d]; scores: scratch [heads, count]. The same arithmetic for every token,
+/// however it is batched. Requires level ≥ 1.
+void dv_attend(const float *q, int heads, int d, const float *k, const float *v, size_t ld,
+               const int32_t *cells, int count, float scale, float *scores, float *out);
 /// gate[i] = silu(gate[i]) · up[i]. Requires level ≥ 1.
 void dv_silu_mul(float *gate, const float *up, int count);
 

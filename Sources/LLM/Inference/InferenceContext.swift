@@ -8,8 +8,8 @@ public final class InferenceContext {
     public let cache: KVCache
     /// Low-rank updates added after the adapted matmuls (the base weights stay as they are).
     public let adapter: LoRAAdapter?
-    /// The adapter's largest rank (0 without one): LoRA scratch per token.
-    private let adapterRank: Int
+    /// LoRA scratch per token (0 without an adapter): the largest rank and the most outputs.
+    private let adapterScratch: Int
     private let workspace: Workspace
     private let rope: RotaryEmbedding
     private let attention: Attention
@@ -20,7 +20,7 @@ public final class InferenceContext {
         precondition(adapter.map { $0.layers.count == model.config.layerCount } ?? true, "adapter is for another model")
         self.model = model
         self.adapter = adapter
-        adapterRank = adapter?.maxRank ?? 0
+        adapterScratch = adapter.map { $0.maxRank + $0.maxOutputs } ?? 0
         cache = KVCache(config: model.config, capacity: capacity)
         workspace = Workspace(config: model.config)
         rope = RotaryEmbedding(config: model.config)
@@ -40,10 +40,10 @@ public final class InferenceContext {
         workspace.reserve(tokens: n)
         let ws = workspace
         let cells = (0..<n).map { i in cache.allocate(sequence: batch.sequences[i], position: batch.positions[i])! }
-        let plan = AttentionPlan(batch: batch, cache: cache, headCount: c.headCount, kvHeadCount: c.kvHeadCount)
+        let plan = AttentionPlan(batch: batch, cache: cache, kvHeadCount: c.kvHeadCount)
         let pool = MatmulTuning.pool
         ws.reserveAttentionScratch(pool.threadCount * attention.scratchPerThread(plan))
-        ws.reserveLoRAScratch(n * adapterRank)
+        ws.reserveLoRAScratch(n * adapterScratch)
         let embd = c.embeddingLength, d = c.headDimension
 
         // hidden: [n, nEmbd]
@@ -88,17 +88,20 @@ public final class InferenceContext {
     }
 
     /// y: [n, outputs] += scale · (x: [n, inputs] · Aᵀ) · Bᵀ when the adapter adapts `target` in layer `l`.
+    /// With the matmul kernels (not sgemm), so a token's result does not depend on its batch.
     private func addLoRA(_ l: Int, _ target: LoRATarget, _ x: UnsafePointer<Float>, n: Int, _ y: UnsafeMutablePointer<Float>) {
         guard let adapter, let pair = adapter.layers[l][target] else { return }
-        let t = workspace.loraScratch   // t: [n, rank]
-        pair.a.withUnsafeBufferPointer { a in
-            gemmTransposedB(m: n, n: pair.rank, k: pair.inputs, alpha: adapter.scale(rank: pair.rank),
-                            x, lda: pair.inputs, a.baseAddress!, ldb: pair.inputs, t, ldc: pair.rank)
+        // t: [n, rank], u: [n, outputs]
+        let t = workspace.loraScratch, u = workspace.loraScratch + n * pair.rank
+        pair.a.withUnsafeBytes { a in
+            matmul(WeightMatrix(type: .f32, rows: pair.rank, cols: pair.inputs, data: a.baseAddress!), x, n: n, t)
         }
-        pair.b.withUnsafeBufferPointer { b in
-            gemmTransposedB(m: n, n: pair.outputs, k: pair.rank, t, lda: pair.rank, b.baseAddress!, ldb: pair.rank,
-                            y, ldc: pair.outputs, beta: 1)
+        let scale = adapter.scale(rank: pair.rank)
+        for i in 0..<n * pair.rank { t[i] *= scale }
+        pair.b.withUnsafeBytes { b in
+            matmul(WeightMatrix(type: .f32, rows: pair.outputs, cols: pair.rank, data: b.baseAddress!), t, n: n, u)
         }
+        addInPlace(y, u, count: n * pair.outputs)
     }
 
     /// Final norm and output head for the tokens that asked for logits.

@@ -77,4 +77,6 @@ public struct LoRAAdapter: Sendable, Equatable {
 
     /// The largest rank of any pair (0 when nothing is adapted).
     public var maxRank: Int { layers.flatMap(\.values).map(\.rank).max() ?? 0 }
+    /// The most outputs of any pair (0 when nothing is adapted).
+    public var maxOutputs: Int { layers.flatMap(\.values).map(\.outputs).max() ?? 0 }
 }
