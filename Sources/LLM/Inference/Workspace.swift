@@ -9,7 +9,7 @@ final class Workspace {
     /// Attention scratch of all threads; see `Attention.scratchPerThread`.
     private(set) var attentionScratch: UnsafeMutablePointer<Float>
     private var attentionScratchCapacity = 0
-    /// LoRA scratch: [n, rank] (x·Aᵀ of one adapted layer); see `reserveLoRAScratch`.
+    /// LoRA scratch: [n, rank] (x·Aᵀ of one adapted layer), then [n, outputs] (its product with Bᵀ).
     private(set) var loraScratch: UnsafeMutablePointer<Float>
     private var loraScratchCapacity = 0
 
