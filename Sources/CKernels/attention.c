@@ -18,11 +18,7 @@ DV_AVX2 DV_INLINE float attend_dot(const float *a, const float *b, int d) {
         s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
         i += 8;
     }
-    const __m256 s = _mm256_add_ps(s0, s1);
-    __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
-    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-    h = _mm_add_ss(h, _mm_movehdup_ps(h));
-    float sum = _mm_cvtss_f32(h);
+    float sum = dv_hsum_ps(_mm256_add_ps(s0, s1));
     for (; i < d; i++) sum += a[i] * b[i];
     return sum;
 }

@@ -62,6 +62,14 @@ DV_AVX2 DV_INLINE void dv_transpose4_epi32(__m256i *a, __m256i *b, __m256i *c, _
     *d = _mm256_unpackhi_epi64(ab1, cd1);
 }
 
+/// Sum of the 8 lanes of v (the same order everywhere: halves, then pairs, then the last two).
+DV_AVX2 DV_INLINE float dv_hsum_ps(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
 /// FN(name): name_<DV_VARIANT>, in the kernel files built twice (AVX2, AVX-512 VNNI) by inclusion.
 #define DV_CAT2(a, b) a##_##b
 #define DV_CAT(a, b) DV_CAT2(a, b)

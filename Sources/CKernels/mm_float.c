@@ -1,13 +1,6 @@
 // F32 / F16 weight kernels against fp32 activations (AVX2+FMA+F16C). Swift twin: matmulReference.
 #include "common.h"
 
-DV_AVX2 DV_INLINE float hsum_f(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 DV_AVX2 DV_INLINE __m256 load_w(const uint8_t *wr, int c, int half) {
     return half ? _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(wr + 2 * (size_t)c)))
                 : _mm256_loadu_ps((const float *)wr + c);
@@ -31,7 +24,7 @@ DV_AVX2 DV_INLINE void row_float(const uint8_t *wr, int cols, const float *x, co
         }
     }
     for (int t = 0; t < NT; t++) {
-        float s = hsum_f(_mm256_add_ps(acc[t][0], acc[t][1]));
+        float s = dv_hsum_ps(_mm256_add_ps(acc[t][0], acc[t][1]));
         for (int k = c; k < cols; k++) s += scalar_w(wr, k, half) * x[(size_t)t * cols + k];
         out[t] = s;
     }

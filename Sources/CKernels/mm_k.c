@@ -3,13 +3,6 @@
 // Swift twins: KernelReference.swift.
 #include "common.h"
 
-DV_AVX2 DV_INLINE float hsum_ps(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 /// Q4_K's 8 six-bit scales (bytes of *S) and mins (*M) from the 12 packed bytes q, word-parallel:
 /// j < 4: s = q[j] & 63, m = q[j+4] & 63; j ≥ 4: low 4 bits from q[j+4]'s nibbles, top 2 bits
 /// from the top bits of q[j-4] (scale) / q[j] (min).

@@ -50,7 +50,7 @@ DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
             acc[t] = _mm256_fnmadd_ps(_mm256_loadu_ps(x[t * ldx + b].sums), mins, acc[t]);
         }
     }
-    for (int t = 0; t < NT; t++) out[t] = hsum_ps(acc[t]);
+    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);
 }
 
 // Q6_K: value = d·sc_g·(q6 − 32) (group g of 16 values); dot = d·dx·(Σ_g sc_g Σ q6·xq − 32·Σ_g sc_g·bsum_g).
@@ -97,7 +97,7 @@ DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
             acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
         }
     }
-    for (int t = 0; t < NT; t++) out[t] = hsum_ps(acc[t]);
+    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);
 }
 
 // ROW with the token count n (1 ... NT_MAX) as a compile-time constant.

@@ -3,13 +3,6 @@
 // FN(name) appends the variant suffix. Each row kernel handles NT (1...4) tokens at once so
 // that a weight block is unpacked once per NT tokens; two accumulators per token hide FMA latency.
 
-DV_INLINE float FN(hsum)(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 /// Bytes 0..31 of a Q4_1/Q5_0 nibble array expanded to one value per byte (value j in byte j).
 DV_INLINE __m256i FN(nibbles)(const uint8_t *qs) {
     __m128i q = _mm_loadu_si128((const __m128i *)qs);
@@ -56,7 +49,7 @@ DV_INLINE void FN(NAME)(const uint8_t *wr, int nb, const dv_xq32 *x, const int N
             const __m256i xq = _mm256_loadu_si256((const __m256i *)xb->q);                         \
             __m256 acc = a0[t]; float accs = s0[t]; UPDATE a0[t] = acc; s0[t] = accs; }            \
     }                                                                                              \
-    for (int t = 0; t < NT; t++) out[t] = FN(hsum)(_mm256_add_ps(a0[t], a1[t])) + s0[t] + s1[t];   \
+    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(_mm256_add_ps(a0[t], a1[t])) + s0[t] + s1[t];   \
 }
 
 // Q8_0: Σ w·x = Σ |w|·(x·sign w); dot = dw·dx·Σ.
