@@ -30,27 +30,31 @@ DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
 
 #define DV_VARIANT avx2
 #define NT_MAX 4
-// maddubs saturates int16 pair sums; weights ≤ 63 and |activations| ≤ 127 keep them ≤ 16002.
-#define DPBUSD(acc, u8, s8) _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(u8, s8), _mm256_set1_epi16(1)))
+#define DV_INT16_SUMS 1
+// maddubs saturates int16 pair sums; weights ≤ 63 and |activations| ≤ 128 keep them ≤ 16128.
+#define DOT_ACC(acc, u8, s8) _mm256_add_epi16(acc, _mm256_maddubs_epi16(u8, s8))
 #define MADD_ACC(acc, p16, s16) _mm256_add_epi32(acc, _mm256_madd_epi16(p16, s16))
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
 #include "mm_k_impl.h"
 #pragma clang attribute pop
 #undef DV_VARIANT
 #undef NT_MAX
-#undef DPBUSD
+#undef DV_INT16_SUMS
+#undef DOT_ACC
 #undef MADD_ACC
 
 #define DV_VARIANT vnni
 #define NT_MAX 8
-#define DPBUSD(acc, u8, s8) _mm256_dpbusd_epi32(acc, u8, s8)
+#define DV_INT16_SUMS 0
+#define DOT_ACC(acc, u8, s8) _mm256_dpbusd_epi32(acc, u8, s8)
 #define MADD_ACC(acc, p16, s16) _mm256_dpwssd_epi32(acc, p16, s16)
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni"))), apply_to = function)
 #include "mm_k_impl.h"
 #pragma clang attribute pop
 #undef DV_VARIANT
 #undef NT_MAX
-#undef DPBUSD
+#undef DV_INT16_SUMS
+#undef DOT_ACC
 #undef MADD_ACC
 
 DV_DISPATCH(mm_q4_K, dv_xq256)

@@ -1,6 +1,11 @@
-// Included twice by mm_k.c (AVX2, and AVX-512 VNNI): DPBUSD(acc, u8, s8) adds each 32-bit lane's
-// four byte products to acc; MADD_ACC(acc, p16, s16) adds each lane's two int16 products;
-// NT_MAX tokens share one unpacking of a weight block.
+// Included twice by mm_k.c (AVX2, and AVX-512 VNNI). NT_MAX tokens share one unpacking of a weight
+// block. MADD_ACC(acc, p16, s16) adds each 32-bit lane's two int16 products. DOT_ACC(acc, u8, s8)
+// adds byte products to acc:
+// - VNNI: each 32-bit lane's four (vpdpbusd);
+// - AVX2 (DV_INT16_SUMS): each int16 lane's two (vpmaddubsw), so the sums stay int16 and are widened once,
+//   by the multiply that applies the scales: one multiply per 32 weight bytes instead of two
+//   (multiplies run on one port of some AVX2 cores, Zen 1 among them). Bounds: |xq| ≤ 128, so
+//   a pair sum is ≤ 2·q·128; Q4_K sums 4 (q ≤ 15: 15,360), Q6_K 2 (q ≤ 63: 32,256 < 32,767).
 //
 // Weight bytes are transposed per 128-bit half (dv_transpose4_epi32) so that, like the
 // activations in kernel order (CKernels.h), every 32-bit lane of the m-th low-nibble / high-nibble
@@ -17,8 +22,16 @@ DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
     const __m256i m4 = _mm256_set1_epi8(15);
     // Byte shuffle of the 8 scales into int16 lanes: the packed lane sums of a 128-bit half are
     // (low a = 0..3, high a = 0..3), i.e. sub-blocks 0 2 4 6 1 3 5 7.
+#if DV_INT16_SUMS
+    // The same scales with each 32-bit lane's two int16 lanes alike: lane a of the low vectors
+    // (either half) takes s_2a, of the high vectors s_2a+1.
+    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
+    const __m256i lo_order = _mm256_or_si256(_mm256_setr_epi16(0, 0, 2, 2, 4, 4, 6, 6, 0, 0, 2, 2, 4, 4, 6, 6), zero_hi);
+    const __m256i hi_order = _mm256_or_si256(_mm256_setr_epi16(1, 1, 3, 3, 5, 5, 7, 7, 1, 1, 3, 3, 5, 5, 7, 7), zero_hi);
+#else
     const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7),
                                                 _mm256_set1_epi16((short)0x8000));
+#endif
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int b = 0; b < nb; b++) {
         const uint8_t *blk = wr + (size_t)b * 144;
@@ -26,7 +39,12 @@ DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
         _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk)), _mm256_loadu_ps(dx + 8 * b)));
         uint64_t S, M;
         q4k_scales(blk + 4, &S, &M);
+#if DV_INT16_SUMS
+        const __m256i S4 = _mm256_set1_epi64x((long long)S);
+        const __m256i sc_lo = _mm256_shuffle_epi8(S4, lo_order), sc_hi = _mm256_shuffle_epi8(S4, hi_order);
+#else
         const __m256i scales = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
+#endif
         const __m256 mins = _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk + 2)),
                                           _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)M))));
         // q[a]: 32 bytes of sub-blocks 2a (low nibbles) and 2a+1 (high), then transposed.
@@ -39,13 +57,17 @@ DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
             const __m256i ql = _mm256_and_si256(q[m], m4), qh = _mm256_and_si256(_mm256_srli_epi16(q[m], 4), m4);
             for (int t = 0; t < NT; t++) {
                 const int8_t *xq = x[t * ldx + b].q + 64 * m;
-                lo[t] = DPBUSD(lo[t], ql, _mm256_loadu_si256((const __m256i *)xq));
-                hi[t] = DPBUSD(hi[t], qh, _mm256_loadu_si256((const __m256i *)(xq + 32)));
+                lo[t] = DOT_ACC(lo[t], ql, _mm256_loadu_si256((const __m256i *)xq));
+                hi[t] = DOT_ACC(hi[t], qh, _mm256_loadu_si256((const __m256i *)(xq + 32)));
             }
         }
         for (int t = 0; t < NT; t++) {
-            // Lane sums ≤ 16·15·127 fit int16.
+#if DV_INT16_SUMS
+            const __m256i sumi = _mm256_add_epi32(_mm256_madd_epi16(lo[t], sc_lo), _mm256_madd_epi16(hi[t], sc_hi));
+#else
+            // Lane sums ≤ 16·15·128 fit int16.
             const __m256i sumi = _mm256_madd_epi16(_mm256_packs_epi32(lo[t], hi[t]), scales);
+#endif
             acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
             acc[t] = _mm256_fnmadd_ps(_mm256_loadu_ps(x[t * ldx + b].sums), mins, acc[t]);
         }
@@ -59,13 +81,24 @@ DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
     __m256 acc[NT_MAX];
     const __m256i m4 = _mm256_set1_epi8(15), m30 = _mm256_set1_epi8(0x30);
     // Groups of the lanes: low vectors 0 4 8 12 1 5 9 13, high vectors 2 6 10 14 3 7 11 15.
+#if DV_INT16_SUMS
+    const __m128i lo_order = _mm_setr_epi8(0, 0, 4, 4, 8, 8, 12, 12, 1, 1, 5, 5, 9, 9, 13, 13);
+    const __m128i hi_order = _mm_setr_epi8(2, 2, 6, 6, 10, 10, 14, 14, 3, 3, 7, 7, 11, 11, 15, 15);
+#else
     const __m128i group_order = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+#endif
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int b = 0; b < nb; b++) {
         const uint8_t *blk = wr + (size_t)b * 210;
         const __m128i sc = _mm_loadu_si128((const __m128i *)(blk + 192));
+#if DV_INT16_SUMS
+        // Each 32-bit lane's group scale in both its int16 lanes.
+        const __m256i sc_lo = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(sc, lo_order));
+        const __m256i sc_hi = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(sc, hi_order));
+#else
         const __m128i sc_lanes = _mm_shuffle_epi8(sc, group_order);
         const __m256i sc_lo = _mm256_cvtepi8_epi32(sc_lanes), sc_hi = _mm256_cvtepi8_epi32(_mm_srli_si128(sc_lanes, 8));
+#endif
         const __m256i sc_m32 = _mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(_mm256_cvtepi8_epi16(sc), 5));
         float ddx[8];
         _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk + 208)), _mm256_loadu_ps(dx + 8 * b)));
@@ -82,13 +115,30 @@ DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
         }
         dv_transpose4_epi32(&v[0], &v[2], &v[4], &v[6]);
         dv_transpose4_epi32(&v[1], &v[3], &v[5], &v[7]);
+#if DV_INT16_SUMS
+        __m256i sumi[NT_MAX];
+        for (int t = 0; t < NT; t++)
+            sumi[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), sc_m32);
+        for (int p = 0; p < 2; p++) {  // m = 2p and 2p + 1 share an int16 sum
+            for (int t = 0; t < NT; t++) {
+                const int8_t *xq = x[t * ldx + b].q + 128 * p;
+                const __m256i lo = DOT_ACC(_mm256_maddubs_epi16(v[4 * p], _mm256_loadu_si256((const __m256i *)xq)),
+                                           v[4 * p + 2], _mm256_loadu_si256((const __m256i *)(xq + 64)));
+                const __m256i hi = DOT_ACC(_mm256_maddubs_epi16(v[4 * p + 1], _mm256_loadu_si256((const __m256i *)(xq + 32))),
+                                           v[4 * p + 3], _mm256_loadu_si256((const __m256i *)(xq + 96)));
+                sumi[t] = _mm256_add_epi32(sumi[t], _mm256_add_epi32(_mm256_madd_epi16(lo, sc_lo), _mm256_madd_epi16(hi, sc_hi)));
+            }
+        }
+        for (int t = 0; t < NT; t++)
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_broadcast_ss(ddx + t), acc[t]);
+#else
         __m256i lo[NT_MAX], hi[NT_MAX];
         for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
         for (int m = 0; m < 4; m++) {
             for (int t = 0; t < NT; t++) {
                 const int8_t *xq = x[t * ldx + b].q + 64 * m;
-                lo[t] = DPBUSD(lo[t], v[2 * m], _mm256_loadu_si256((const __m256i *)xq));
-                hi[t] = DPBUSD(hi[t], v[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
+                lo[t] = DOT_ACC(lo[t], v[2 * m], _mm256_loadu_si256((const __m256i *)xq));
+                hi[t] = DOT_ACC(hi[t], v[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
             }
         }
         for (int t = 0; t < NT; t++) {
@@ -96,6 +146,7 @@ DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
             sumi = MADD_ACC(sumi, _mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), sc_m32);
             acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
         }
+#endif
     }
     for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);
 }
