@@ -81,6 +81,14 @@ public final class AgentStore: Sendable {
         return try modelIdentity(of: file)
     }
 
+    /// The identity the model at `path` run with the adapter at `adapterPath` has now (see
+    /// ``ModelIdentity/adapted(_:adapterPath:)``), or nil when either file is missing or unreadable.
+    public func currentModelIdentity(path: String, adapterPath: String?) throws -> String? {
+        guard let model = try currentModelIdentity(path: path) else { return nil }
+        guard let adapterPath else { return model }
+        return try? ModelIdentity.adapted(model, adapterPath: adapterPath)
+    }
+
     private func memoisedIdentity(path: String) throws -> String? {
         guard let stamp = FileStamp(path: path) else { return nil }
         return try guarded {

@@ -21,15 +21,17 @@ enum ReplayCommand: CLICommand {
             guard let task = run.tasks.first else { throw AgentError.corruptLog("run \(run.id) has no task") }
             RunPrinter.solveText(task, run: run.id).forEach { print($0) }
         }
-        var models = [("solver", run.settings.solverPath, run.settings.solverIdentity)]
+        var models: [(role: String, path: String, adapter: String?, identity: String)] =
+            [("solver", run.settings.solverPath, nil, run.settings.solverIdentity)]
         if let path = run.settings.plannerPath, let identity = run.settings.plannerIdentity {
-            models.append(("planner", path, identity))
+            models.append(("planner", path, run.settings.plannerAdapter, identity))
         }
-        for (role, path, identity) in models {
-            switch try store.currentModelIdentity(path: path) {
-            case nil: Console.error("replay: the \(role) model \(path) is no longer readable")
-            case identity?: continue
-            case let now?: Console.error("replay: the \(role) model \(path) changed since the run (identity was \(identity), now \(now)); a new run may answer differently")
+        for model in models {
+            let files = model.path + (model.adapter.map { " with the LoRA adapter \($0)" } ?? "")
+            switch try store.currentModelIdentity(path: model.path, adapterPath: model.adapter) {
+            case nil: Console.error("replay: the \(model.role) model \(files) is no longer readable")
+            case model.identity?: continue
+            case let now?: Console.error("replay: the \(model.role) model \(files) changed since the run (identity was \(model.identity), now \(now)); a new run may answer differently")
             }
         }
         Console.error("replay: run \(run.id) reproduced from the log with 0 model calls" + (run.status == "finished" ? "" : " (the run did not finish)"))

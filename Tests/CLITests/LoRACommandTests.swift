@@ -92,6 +92,19 @@ struct LoRACommandTests {
 
         let shown = try DivvyProcess.run(["show", "2", "--db", folder.path("divvy.db")])
         #expect(shown.stdout.contains("+ LoRA \(adapter)"))
+
+        let replay = try DivvyProcess.run(["replay", "2", "--db", folder.path("divvy.db")])
+        #expect(replay.status == 0)
+        #expect(!replay.stderr.contains("changed since"), "the same model and adapter: \(replay.stderr)")
+        let handle = try #require(FileHandle(forWritingAtPath: adapter))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data([0]))
+        try handle.close()
+        let changed = try DivvyProcess.run(["replay", "2", "--db", folder.path("divvy.db")])
+        #expect(changed.status == 0)
+        let planner = try ModelLocator.resolve(Self.model)
+        #expect(changed.stderr.contains("the planner model \(planner) with the LoRA adapter \(adapter) changed since the run"),
+                "\(changed.stderr)")
     }
 
     /// The adapter installed beside the planner model (`<name>.planner-lora.gguf`) is used by
