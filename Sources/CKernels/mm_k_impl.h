@@ -108,8 +108,11 @@ DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
             const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk + 64 * h));
             const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk + 64 * h + 32));
             const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk + 128 + 32 * h));
-            v[4 * h] = _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m30));
-            v[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30));
+            // qh << 2 and << 4 by byte adds (any ALU port; vector shifts have fewer).
+            const __m256i qh2 = _mm256_add_epi8(qh, qh), qh4 = _mm256_add_epi8(qh2, qh2);
+            const __m256i qh8 = _mm256_add_epi8(qh4, qh4), qh16 = _mm256_add_epi8(qh8, qh8);
+            v[4 * h] = _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(qh16, m30));
+            v[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(qh4, m30));
             v[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m30));
             v[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));
         }
