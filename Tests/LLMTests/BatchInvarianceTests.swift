@@ -52,28 +52,30 @@ struct BatchInvarianceTests {
         return Array(try #require(logits).row(0))
     }
 
+    /// The last token's logits after prefilling the long prompt whole, and split so that the
+    /// steps of `split` end it (the prefix before them in one step).
+    func wholeAndSplit(_ split: [Int], adapter: LoRAAdapter? = nil) throws -> (whole: [Float], split: [Float]) {
+        let model = try TestModels.model(.smollm2)
+        let prompt = model.tokenizer.encode(model.chatTemplate.render([.user(Self.longText)]))
+        let prefix = prompt.count - split.reduce(0, +)
+        return (try lastLogits(model, prompt, steps: [], adapter: adapter),
+                try lastLogits(model, prompt, steps: [prefix] + split, adapter: adapter))
+    }
+
     /// Bit-for-bit, not just the same argmax: a token's logits do not depend on how its prompt was
     /// split into steps (a prefix-cache hit leaves a suffix of any length, and a long prompt is
     /// prefilled over several steps).
     @Test(arguments: [[1], [3], [5], [64], [200], [100, 3], [2, 2, 2]])
     func promptSplitGivesIdenticalLogits(split: [Int]) throws {
-        let model = try TestModels.model(.smollm2)
-        let prompt = model.tokenizer.encode(model.chatTemplate.render([.user(Self.longText)]))
-        let whole = try lastLogits(model, prompt, steps: [])
-        // split[k]: tokens of step k; the prefix steps end `split.reduce(+)` tokens before the end.
-        let prefix = prompt.count - split.reduce(0, +)
-        let split = try lastLogits(model, prompt, steps: [prefix] + split)
-        #expect(split == whole)
+        let logits = try wholeAndSplit(split)
+        #expect(logits.split == logits.whole)
     }
 
     /// The same with a LoRA adapter, whose low-rank products run beside every adapted matmul.
     @Test(arguments: [[1], [5], [64], [2, 2, 2]])
     func promptSplitWithAdapterGivesIdenticalLogits(split: [Int]) throws {
-        let model = try TestModels.model(.smollm2)
-        let adapter = LoRAAdapter.random(model.config, rank: 8)
-        let prompt = model.tokenizer.encode(model.chatTemplate.render([.user(Self.longText)]))
-        let whole = try lastLogits(model, prompt, steps: [], adapter: adapter)
-        let split = try lastLogits(model, prompt, steps: [prompt.count - split.reduce(0, +)] + split, adapter: adapter)
-        #expect(split == whole)
+        let config = try TestModels.model(.smollm2).config
+        let logits = try wholeAndSplit(split, adapter: LoRAAdapter.random(config, rank: 8))
+        #expect(logits.split == logits.whole)
     }
 }
