@@ -74,17 +74,17 @@ public final class AgentStore: Sendable {
         return identity
     }
 
-    /// The identity of the model file at `path` now, or nil when it is missing or unreadable.
-    public func currentModelIdentity(path: String) throws -> String? {
-        if let known = try memoisedIdentity(path: path) { return known }
-        guard let file = try? GGUFFile(path: path) else { return nil }
-        return try modelIdentity(of: file)
-    }
-
-    /// The identity the model at `path` run with the adapter at `adapterPath` has now (see
-    /// ``ModelIdentity/adapted(_:adapterPath:)``), or nil when either file is missing or unreadable.
-    public func currentModelIdentity(path: String, adapterPath: String?) throws -> String? {
-        guard let model = try currentModelIdentity(path: path) else { return nil }
+    /// The identity of the model file at `path` now, run with the LoRA adapter at `adapterPath`
+    /// if given (see ``ModelIdentity/adapted(_:adapterPath:)``), or nil when a file is missing or
+    /// unreadable.
+    public func currentModelIdentity(path: String, adapterPath: String? = nil) throws -> String? {
+        let model: String
+        if let known = try memoisedIdentity(path: path) {
+            model = known
+        } else {
+            guard let file = try? GGUFFile(path: path) else { return nil }
+            model = try modelIdentity(of: file)
+        }
         guard let adapterPath else { return model }
         return try? ModelIdentity.adapted(model, adapterPath: adapterPath)
     }

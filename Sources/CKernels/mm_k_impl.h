@@ -20,17 +20,17 @@ DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
                             const int NT, float *out) {
     __m256 acc[NT_MAX];
     const __m256i m4 = _mm256_set1_epi8(15);
-    // Byte shuffle of the 8 scales into int16 lanes: the packed lane sums of a 128-bit half are
-    // (low a = 0..3, high a = 0..3), i.e. sub-blocks 0 2 4 6 1 3 5 7.
-#if DV_INT16_SUMS
-    // The same scales with each 32-bit lane's two int16 lanes alike: lane a of the low vectors
-    // (either half) takes s_2a, of the high vectors s_2a+1.
+    // Byte shuffles of the 8 scales into int16 lanes (0x80 in a control byte zeroes the high byte).
     const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
+#if DV_INT16_SUMS
+    // Each 32-bit lane's two int16 lanes alike: lane a of the low vectors (either half) takes
+    // s_2a, of the high vectors s_2a+1.
     const __m256i lo_order = _mm256_or_si256(_mm256_setr_epi16(0, 0, 2, 2, 4, 4, 6, 6, 0, 0, 2, 2, 4, 4, 6, 6), zero_hi);
     const __m256i hi_order = _mm256_or_si256(_mm256_setr_epi16(1, 1, 3, 3, 5, 5, 7, 7, 1, 1, 3, 3, 5, 5, 7, 7), zero_hi);
 #else
-    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7),
-                                                _mm256_set1_epi16((short)0x8000));
+    // The packed lane sums of a 128-bit half are (low a = 0..3, high a = 0..3), i.e. sub-blocks
+    // 0 2 4 6 1 3 5 7.
+    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7), zero_hi);
 #endif
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int b = 0; b < nb; b++) {
