@@ -155,6 +155,16 @@ enum AgentSchema {
         migrator.register("the CPU time of each run") { db in
             try db.execute("ALTER TABLE runs ADD COLUMN cpu_seconds REAL")
         }
+        migrator.register("reasoning paths: each run's schedule, each answer's path and note, each task's vote share") { db in
+            // Runs before this migration solved with chain of thought, with the plan unless --no-plan.
+            try db.execute("""
+            ALTER TABLE runs ADD COLUMN paths TEXT NOT NULL DEFAULT 'cot+plan';
+            UPDATE runs SET paths = 'cot' WHERE no_plan = 1;
+            ALTER TABLE subproblems ADD COLUMN path TEXT;
+            ALTER TABLE subproblems ADD COLUMN note TEXT;
+            ALTER TABLE tasks ADD COLUMN confidence REAL;
+            """)
+        }
         return migrator
     }
 }

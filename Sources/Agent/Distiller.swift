@@ -81,7 +81,7 @@ public struct Distiller: Sendable {
             }
             let plan: Plan
             do {
-                plan = try PlanParser.parse(TaskSolver.completeLines(completion))
+                plan = try PlanParser.parse(TaskSolver.planText(completion))
             } catch {
                 let rejected = PlanRecord(status: .fallback, steps: [], reason: error.description, rawOutput: completion.text)
                 last = Self.unsolved(item, plan: rejected, error: nil, calls: calls, since: start)

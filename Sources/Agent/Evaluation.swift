@@ -1,16 +1,49 @@
 import Foundation
+import LLM
 
-/// How `divvy eval` solves a dataset's problems.
-public enum EvalMode: String, Sendable, CaseIterable {
-    /// The solver alone, with chain of thought.
-    case direct
-    /// The planner's subquestions, solved by the solver, then a synthesis.
-    case decomposed
-    /// The dataset's gold subquestions solved by the solver: an upper bound for plan quality.
-    case goldPlan = "gold-plan"
+/// How `divvy eval` solves a dataset's problems: `direct` (chain of thought, no planner),
+/// `decomposed` (chain of thought with the planner's plan as a hint), `gold-plan` (the same with
+/// the dataset's gold subquestions: an upper bound for plan quality), `paths` (the `--paths`
+/// schedule's vote, with the planner), `paths-no-plan` (the same paths without it), or one
+/// reasoning path by name (`pot`, `pot+plan`, `cot@1`, …).
+public struct EvalMode: Hashable, Sendable, CustomStringConvertible {
+    public let name: String
+    /// The paths to run; nil means the `--paths` schedule.
+    public let schedule: PathSchedule?
+    /// Whether the planner runs (without it, paths run without the plan).
+    public let usesPlanner: Bool
+    /// Whether the dataset's gold subquestions are the plans.
+    public let usesGoldPlans: Bool
 
-    /// The run log's command name for runs of this mode (runs resume only their own mode).
-    public var command: String { "eval:" + rawValue }
+    public static let direct = EvalMode(name: "direct", schedule: .chainOfThought, usesPlanner: false, usesGoldPlans: false)
+    public static let decomposed = EvalMode(name: "decomposed", schedule: .guidedChainOfThought, usesPlanner: true, usesGoldPlans: false)
+    public static let goldPlan = EvalMode(name: "gold-plan", schedule: .guidedChainOfThought, usesPlanner: false, usesGoldPlans: true)
+    public static let paths = EvalMode(name: "paths", schedule: nil, usesPlanner: true, usesGoldPlans: false)
+    public static let pathsNoPlan = EvalMode(name: "paths-no-plan", schedule: nil, usesPlanner: false, usesGoldPlans: false)
+
+    /// The named modes, then any single reasoning path.
+    public init?(_ name: String) {
+        if let mode = [Self.direct, .decomposed, .goldPlan, .paths, .pathsNoPlan].first(where: { $0.name == name }) {
+            self = mode
+        } else if let path = ReasoningPath(name) {
+            self.init(name: path.description, schedule: PathSchedule(stages: [[path]]), usesPlanner: path.usesPlan, usesGoldPlans: false)
+        } else {
+            return nil
+        }
+    }
+
+    private init(name: String, schedule: PathSchedule?, usesPlanner: Bool, usesGoldPlans: Bool) {
+        self.name = name
+        self.schedule = schedule
+        self.usesPlanner = usesPlanner
+        self.usesGoldPlans = usesGoldPlans
+    }
+
+    public var description: String { name }
+
+    /// The run log's command name for runs of this mode (runs resume only their own mode; the
+    /// paths a run used are among its settings).
+    public var command: String { "eval:" + name }
 }
 
 /// Gold decompositions (`gsm8k_*_decomp.jsonl`: `{"id", "subquestions": [{"q", "a"}]}` per line).
@@ -40,6 +73,8 @@ public enum GoldPlans {
 /// What one mode of an evaluation measured.
 public struct EvalSummary: Sendable, Codable, Equatable {
     public let mode: String
+    /// The reasoning paths of the mode's run (``PathSchedule``).
+    public let paths: String
     public let run: Int64
     public let problems: Int
     public let correct: Int
@@ -55,6 +90,8 @@ public struct EvalSummary: Sendable, Codable, Equatable {
     public let cacheHits, cacheMisses: Int
     /// Tasks whose planner output was unusable and that were solved directly instead.
     public let planFallbacks: Int
+    /// Plans the planner was stopped in at a repeated subquestion (kept without the repeat).
+    public let plansCutAtRepeat: Int
     /// Where the planner's worked plans came from (`builtin` or `db:<count>:<hash>`).
     public let exemplarSource: String
     /// The planner's plans against the gold decompositions (decomposed mode, when gold plans are known).
@@ -62,7 +99,8 @@ public struct EvalSummary: Sendable, Codable, Equatable {
 
     /// The summary of `record`; `goldPlans` (by problem id) grade the planner's plans.
     public init(mode: EvalMode, run record: RunRecord, goldPlans: [String: Plan] = [:]) {
-        self.mode = mode.rawValue
+        self.mode = mode.name
+        paths = record.settings.paths
         run = record.id
         problems = record.tasks.count
         correct = record.tasks.filter { $0.correct == true }.count
@@ -79,6 +117,11 @@ public struct EvalSummary: Sendable, Codable, Equatable {
         cacheHits = record.cacheHits
         cacheMisses = record.cacheMisses
         planFallbacks = record.tasks.filter { $0.plan?.status == .fallback }.count
+        plansCutAtRepeat = record.tasks.filter { task in
+            let lines = (task.plan?.rawOutput ?? "").split(whereSeparator: \.isNewline)
+                .map { LineRepeatGuard.key(String($0)) }.filter { !$0.isEmpty }
+            return Set(lines).count < lines.count
+        }.count
         exemplarSource = record.settings.exemplarSource
         planQuality = PlanQuality(tasks: record.tasks, gold: goldPlans)
     }

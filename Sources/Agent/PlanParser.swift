@@ -18,8 +18,6 @@ public enum PlanFailure: Error, Equatable, Sendable, CustomStringConvertible {
     case futureReference(step: Int, reference: Int)
     /// A step refers to a step the plan does not have.
     case nonexistentReference(step: Int, reference: Int)
-    /// The planner was stopped at copy `copies` of one subquestion (caught in a loop).
-    case stoppedInLoop(copies: Int)
 
     public var description: String {
         switch self {
@@ -31,7 +29,6 @@ public enum PlanFailure: Error, Equatable, Sendable, CustomStringConvertible {
         case .selfReference(let step): "step \(step) refers to its own answer"
         case let .futureReference(step, reference): "step \(step) refers to later step #\(reference)"
         case let .nonexistentReference(step, reference): "step \(step) refers to missing step #\(reference)"
-        case .stoppedInLoop(let copies): "stopped at copy \(copies) of one subquestion (a loop)"
         }
     }
 }
@@ -45,8 +42,9 @@ public enum PlanFailure: Error, Equatable, Sendable, CustomStringConvertible {
 public enum PlanParser {
     /// The largest number of steps accepted by default.
     public static let defaultMaxSteps = 8
-    /// Copies of one subquestion at which the local planner is stopped as caught in a loop.
-    public static let loopCopies = 3
+    /// Copies of one subquestion at which the local planner is stopped: at the first repeat, whose
+    /// line is dropped from the plan (``TaskSolver/planText(_:)``).
+    public static let loopCopies = 2
 
     /// Parses planner output.
     public static func parse(_ text: String, maxSteps: Int = defaultMaxSteps) throws(PlanFailure) -> Plan {

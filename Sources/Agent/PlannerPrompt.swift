@@ -31,8 +31,9 @@ public enum PlannerPrompt {
     ]
 
     /// Greedy decoding that stops where a step past the limit would begin (`9.` or `9)` on a new
-    /// line), or where one subquestion has been written ``PlanParser/loopCopies`` times: such
-    /// plans are refused anyway, and a planner caught in a loop stops early.
+    /// line: such plans are refused), or where one subquestion has been written
+    /// ``PlanParser/loopCopies`` times: a planner caught in a loop stops at once, and its plan is
+    /// the subquestions before the repeat.
     static func sampling(maxTokens: Int) -> SamplingParameters {
         let next = PlanParser.defaultMaxSteps + 1
         return SamplingParameters(temperature: 0, maxTokens: maxTokens, stop: ["\n\(next).", "\n\(next))"],

@@ -10,14 +10,15 @@ extension AgentStore {
                 try database.execute("""
                     INSERT INTO runs (command, input, started_at, status, planner_path, planner_identity, solver_path,
                                       solver_identity, no_plan, planner_exemplars, parallel, max_tokens, use_cache,
-                                      exemplar_source, planner_adapter, steps)
-                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      exemplar_source, planner_adapter, steps, paths)
+                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.text(command), .text(input), .text(Self.now()), settings.plannerPath.map(SQLiteValue.text) ?? .null,
                           settings.plannerIdentity.map(SQLiteValue.text) ?? .null, .text(settings.solverPath),
                           .text(settings.solverIdentity), .integer(settings.noPlan ? 1 : 0),
                           .integer(Int64(settings.plannerExemplars)), .integer(Int64(settings.parallel)), .integer(Int64(settings.maxTokens)),
                           .integer(settings.useCache ? 1 : 0), .text(settings.exemplarSource),
-                          settings.plannerAdapter.map(SQLiteValue.text) ?? .null, .text(settings.steps.rawValue)])
+                          settings.plannerAdapter.map(SQLiteValue.text) ?? .null, .text(settings.steps.rawValue),
+                          .text(settings.paths)])
                 return database.lastInsertRowID
             }
         }
@@ -40,12 +41,12 @@ extension AgentStore {
             try database.fetchAll("""
                 SELECT id FROM runs WHERE status = 'running' AND command = ? AND input = ? AND solver_identity = ?
                     AND planner_identity IS ? AND no_plan = ? AND planner_exemplars = ? AND max_tokens = ?
-                    AND exemplar_source = ? AND steps = ?
+                    AND exemplar_source = ? AND steps = ? AND paths = ?
                 ORDER BY id DESC LIMIT 1
                 """, [.text(command), .text(input), .text(settings.solverIdentity),
                       settings.plannerIdentity.map(SQLiteValue.text) ?? .null, .integer(settings.noPlan ? 1 : 0),
                       .integer(Int64(settings.plannerExemplars)), .integer(Int64(settings.maxTokens)),
-                      .text(settings.exemplarSource), .text(settings.steps.rawValue)]) { $0.int64(at: 0) }.first ?? nil
+                      .text(settings.exemplarSource), .text(settings.steps.rawValue), .text(settings.paths)]) { $0.int64(at: 0) }.first ?? nil
         }
     }
 
@@ -55,13 +56,14 @@ extension AgentStore {
         try guarded {
             try database.transaction {
                 try database.execute("""
-                    INSERT INTO tasks (run_id, task_key, line, task, gold, status, answer, correct, output, error, seconds, finished_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO tasks (run_id, task_key, line, task, gold, status, answer, correct, output, error, seconds,
+                                       finished_at, confidence)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (run_id, task_key) DO NOTHING
                     """, [.integer(run), .text(task.key), task.line.map { .integer(Int64($0)) } ?? .null, .text(task.task),
                           optional(task.gold), .text(task.error == nil ? "done" : "error"), optional(task.answer),
                           task.correct.map { .integer($0 ? 1 : 0) } ?? .null, optional(task.output), optional(task.error),
-                          .real(task.seconds), .text(Self.now())])
+                          .real(task.seconds), .text(Self.now()), task.confidence.map(SQLiteValue.real) ?? .null])
                 guard database.changes > 0 else { return }
                 let taskID = database.lastInsertRowID
                 if let plan = task.plan {
@@ -91,7 +93,7 @@ extension AgentStore {
         }
     }
 
-    /// Fills in a plan step's row, or adds a synthesis, guided or direct row.
+    /// Fills in a plan step's row, or adds the row of a reasoning path's answer.
     private func record(_ sub: SubproblemRecord, order: Int, task: Int64) throws {
         let refs = SQLiteValue.text(sub.references.map(String.init).joined(separator: ","))
         if sub.kind == .step {
@@ -102,10 +104,11 @@ extension AgentStore {
                       .integer(task), .integer(Int64(sub.number))])
         } else {
             try database.execute("""
-                INSERT INTO subproblems (task_id, kind, number, question, refs, resolved_question, output, answer, solved_order)
-                VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)
+                INSERT INTO subproblems (task_id, kind, number, question, refs, resolved_question, output, answer, solved_order,
+                                         path, note)
+                VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.integer(task), .text(sub.kind.rawValue), .text(sub.question), refs, .text(sub.question),
-                      .text(sub.output), optional(sub.answer), .integer(Int64(order))])
+                      .text(sub.output), optional(sub.answer), .integer(Int64(order)), optional(sub.path), optional(sub.note)])
         }
     }
 

@@ -45,7 +45,7 @@ extension AgentStore {
             let runs = try database.fetchAll("""
                 SELECT command, input, started_at, finished_at, status, planner_path, planner_identity, solver_path,
                        solver_identity, no_plan, parallel, max_tokens, use_cache, seconds, planner_exemplars, exemplar_source,
-                       planner_adapter, steps, cpu_seconds
+                       planner_adapter, steps, cpu_seconds, paths
                 FROM runs WHERE id = ?
                 """, [.integer(id)]) { row in
                 guard let steps = StepStrategy(rawValue: row.string(at: 17) ?? "") else {
@@ -57,7 +57,7 @@ extension AgentStore {
                     solverIdentity: row.string(at: 8) ?? "", noPlan: row.int64(at: 9) == 1,
                     plannerExemplars: Int(row.int64(at: 14) ?? 0), parallel: Int(row.int64(at: 10) ?? 0), maxTokens: Int(row.int64(at: 11) ?? 0),
                     useCache: row.int64(at: 12) == 1, exemplarSource: row.string(at: 15) ?? "builtin",
-                    plannerAdapter: row.string(at: 16), steps: steps),
+                    plannerAdapter: row.string(at: 16), steps: steps, paths: row.string(at: 19) ?? ""),
                  row.double(at: 13), row.double(at: 18))
             }
             guard let (command, input, started, finished, status, settings, seconds, cpuSeconds) = runs.first else {
@@ -71,14 +71,14 @@ extension AgentStore {
     private func tasks(ofRun run: Int64) throws -> [TaskRecord] {
         let rows = try database.fetchAll("""
             SELECT t.id, t.task_key, t.line, t.task, t.gold, t.answer, t.correct, t.output, t.error, t.seconds,
-                   p.status, p.reason, p.raw_output
+                   p.status, p.reason, p.raw_output, t.confidence
             FROM tasks t LEFT JOIN plans p ON p.task_id = t.id WHERE t.run_id = ? ORDER BY t.id
             """, [.integer(run)]) { row in
             (id: row.int64(at: 0) ?? 0, key: row.string(at: 1) ?? "", line: row.int64(at: 2).map(Int.init),
              task: row.string(at: 3) ?? "", gold: row.string(at: 4), answer: row.string(at: 5),
              correct: row.int64(at: 6).map { $0 == 1 }, output: row.string(at: 7), error: row.string(at: 8),
              seconds: row.double(at: 9) ?? 0, planStatus: row.string(at: 10), reason: row.string(at: 11),
-             raw: row.string(at: 12))
+             raw: row.string(at: 12), confidence: row.double(at: 13))
         }
         return try rows.map { t in
             var plan: PlanRecord?
@@ -93,13 +93,13 @@ extension AgentStore {
             }
             return TaskRecord(key: t.key, line: t.line, task: t.task, gold: t.gold, answer: t.answer, correct: t.correct,
                               output: t.output, error: t.error, plan: plan, subproblems: try subproblems(ofTask: t.id),
-                              calls: try calls(ofTask: t.id), seconds: t.seconds)
+                              calls: try calls(ofTask: t.id), seconds: t.seconds, confidence: t.confidence)
         }
     }
 
     private func subproblems(ofTask task: Int64) throws -> [SubproblemRecord] {
         try database.fetchAll("""
-            SELECT kind, number, resolved_question, refs, output, answer FROM subproblems
+            SELECT kind, number, resolved_question, refs, output, answer, path, note FROM subproblems
             WHERE task_id = ? AND solved_order IS NOT NULL ORDER BY solved_order
             """, [.integer(task)]) { row in
             guard let kind = SubproblemRecord.Kind(rawValue: row.string(at: 0) ?? "") else {
@@ -107,7 +107,8 @@ extension AgentStore {
             }
             return SubproblemRecord(kind: kind, number: Int(row.int64(at: 1) ?? 0), question: row.string(at: 2) ?? "",
                                     references: (row.string(at: 3) ?? "").split(separator: ",").compactMap { Int($0) },
-                                    output: row.string(at: 4) ?? "", answer: row.string(at: 5))
+                                    output: row.string(at: 4) ?? "", answer: row.string(at: 5), path: row.string(at: 6),
+                                    note: row.string(at: 7))
         }
     }
 

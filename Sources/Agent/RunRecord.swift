@@ -33,6 +33,8 @@ public struct SubproblemRecord: Sendable, Codable, Equatable {
         case guided
         /// The task solved without subquestions.
         case direct
+        /// A program answering the task (with the plan's subquestions as named variables, or without).
+        case program
     }
 
     public let kind: Kind
@@ -44,6 +46,25 @@ public struct SubproblemRecord: Sendable, Codable, Equatable {
     public let output: String
     /// The extracted answer, when one was found.
     public let answer: String?
+    /// The reasoning path this answer came from (``ReasoningPath``); nil for a plan step.
+    public let path: String?
+    /// Why the path gave no answer, or what to doubt about it (a program's error, a reply cut at the token limit).
+    public let note: String?
+
+    public init(kind: Kind, number: Int, question: String, references: [Int], output: String, answer: String?,
+                path: String? = nil, note: String? = nil) {
+        self.kind = kind
+        self.number = number
+        self.question = question
+        self.references = references
+        self.output = output
+        self.answer = answer
+        self.path = path
+        self.note = note
+    }
+
+    /// Whether this record is a reasoning path's final answer (which votes), not a plan step.
+    public var isPathAnswer: Bool { kind != .step }
 }
 
 /// One request to a model, served by the model or the cache.
@@ -75,6 +96,26 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     public let subproblems: [SubproblemRecord]
     public let calls: [ModelCallRecord]
     public let seconds: Double
+    /// The share of the reasoning paths that gave the answer (nil without an answer).
+    public let confidence: Double?
+
+    public init(key: String, line: Int?, task: String, gold: String?, answer: String?, correct: Bool?, output: String?,
+                error: String?, plan: PlanRecord?, subproblems: [SubproblemRecord], calls: [ModelCallRecord],
+                seconds: Double, confidence: Double? = nil) {
+        self.key = key
+        self.line = line
+        self.task = task
+        self.gold = gold
+        self.answer = answer
+        self.correct = correct
+        self.output = output
+        self.error = error
+        self.plan = plan
+        self.subproblems = subproblems
+        self.calls = calls
+        self.seconds = seconds
+        self.confidence = confidence
+    }
 
     /// Tokens the models processed (cache hits cost none).
     public var promptTokens: Int { calls.filter { !$0.cacheHit }.reduce(0) { $0 + $1.promptTokens } }
@@ -101,11 +142,13 @@ public struct RunSettings: Sendable, Codable, Equatable {
     public var exemplarSource: String
     /// How a plan's subquestions were answered.
     public var steps: StepStrategy
+    /// The reasoning paths that answered each task (``PathSchedule``).
+    public var paths: String
 
     public init(plannerPath: String?, plannerIdentity: String?, solverPath: String, solverIdentity: String,
                 noPlan: Bool, plannerExemplars: Int, parallel: Int, maxTokens: Int, useCache: Bool,
                 exemplarSource: String = PlannerExemplars.builtin.sourceName, plannerAdapter: String? = nil,
-                steps: StepStrategy = .together) {
+                steps: StepStrategy = .together, paths: String = PathSchedule.standard.description) {
         self.plannerPath = plannerPath
         self.plannerIdentity = plannerIdentity
         self.solverPath = solverPath
@@ -118,6 +161,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
         self.exemplarSource = exemplarSource
         self.plannerAdapter = plannerAdapter
         self.steps = steps
+        self.paths = paths
     }
 }
 

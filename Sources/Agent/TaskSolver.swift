@@ -7,9 +7,9 @@ public enum RunEvent: Sendable {
     case solved(taskKey: String, SubproblemRecord)
 }
 
-/// Solves one task: plan (unless planning is off), then answer the subquestions in one call, or
-/// one call each (ready ones together) and synthesise; or solve directly. Every model request
-/// goes through the result cache.
+/// Solves one task: plan (when a reasoning path asks for the plan and there is a planner), then
+/// answer it along each path of the schedule (in prose or as a program, with or without the
+/// plan), and take the paths' majority answer. Every model request goes through the result cache.
 public struct TaskSolver: Sendable {
     /// nil solves every task directly (`--no-plan`).
     public let planner: (any ModelBackend)?
@@ -24,7 +24,10 @@ public struct TaskSolver: Sendable {
     public let plannerExemplars: Int
     /// Where those worked plans come from.
     public let exemplars: PlannerExemplars
-    /// How a plan's subquestions are answered.
+    /// The reasoning paths that answer each task (the CLI's default is ``PathSchedule/standard``;
+    /// this type's is chain of thought with the plan, when there is one).
+    public let paths: PathSchedule
+    /// How the `cot+plan` path answers a plan's subquestions.
     public let steps: StepStrategy
     public let onEvent: @Sendable (RunEvent) -> Void
 
@@ -33,13 +36,14 @@ public struct TaskSolver: Sendable {
 
     public init(planner: (any ModelBackend)?, solver: any ModelBackend, cache: ResultCache?, maxTokens: Int,
                 plannerExemplars: Int = availableExemplars, exemplars: PlannerExemplars = .builtin,
-                steps: StepStrategy = .together, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+                paths: PathSchedule = .guidedChainOfThought, steps: StepStrategy = .together, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
         self.planner = planner
         self.solver = solver
         self.cache = cache
         self.maxTokens = maxTokens
         self.plannerExemplars = planner?.adapterPath == nil ? plannerExemplars : 0
         self.exemplars = exemplars
+        self.paths = paths
         self.steps = steps
         self.onEvent = onEvent
     }
@@ -56,23 +60,26 @@ public struct TaskSolver: Sendable {
         var plan: PlanRecord?
         var subproblems: [SubproblemRecord] = []
         var failure: String?
+        var vote = PathVote([])
         do {
             let (made, parsed, planCall) = try await makePlan(item)
             plan = made
             if let planCall { calls.append(planCall) }
             onEvent(.planned(taskKey: item.id, made))
-            try await solveSteps(of: parsed, task: item, subproblems: &subproblems, calls: &calls)
+            vote = try await solvePaths(parsed.isDirect ? paths.withoutPlan : paths, plan: parsed, task: item,
+                                        subproblems: &subproblems, calls: &calls)
         } catch {
             failure = String(describing: error)
         }
-        let final = subproblems.last { $0.kind != .step }
-        let answer = failure == nil ? final?.answer : nil
+        let answers = subproblems.filter(\.isPathAnswer)
+        let winner = vote.winner.map { answers[$0] }
+        let answer = failure == nil ? winner?.answer : nil
         let elapsed = ContinuousClock.now - start
         return TaskRecord(
             key: item.id, line: item.line, task: item.task, gold: item.answer, answer: answer,
             correct: item.answer.map { gold in answer.map { AnswerExtractor.matches($0, gold: gold) } ?? false },
-            output: final?.output, error: failure, plan: plan, subproblems: subproblems, calls: calls,
-            seconds: elapsed.seconds)
+            output: winner?.output, error: failure, plan: plan, subproblems: subproblems, calls: calls,
+            seconds: elapsed.seconds, confidence: answer == nil ? nil : vote.share)
     }
 
     /// The plan to follow (direct when there is no usable one) and how it came about.
@@ -80,7 +87,9 @@ public struct TaskSolver: Sendable {
         if let given = givenPlans[item.id] {
             return (PlanRecord(status: .given, steps: given.steps.map(\.question), reason: nil, rawOutput: nil), given, nil)
         }
-        guard let planner else { return (PlanRecord(status: .skipped, steps: [], reason: nil, rawOutput: nil), .direct, nil) }
+        guard let planner, paths.usesPlan else {
+            return (PlanRecord(status: .skipped, steps: [], reason: nil, rawOutput: nil), .direct, nil)
+        }
         let prompt = planner.adapterPath == nil
             ? PlannerPrompt.messages(task: item.task, exemplars: exemplars.pick(for: item.task, count: plannerExemplars))
             : PlannerPrompt.trained(task: item.task)
@@ -91,10 +100,7 @@ public struct TaskSolver: Sendable {
             guard completion.stopReason != StopReason.stopString.rawValue else {
                 throw PlanFailure.stoppedPastLimit(limit: PlanParser.defaultMaxSteps)
             }
-            guard completion.stopReason != StopReason.repeatedLine.rawValue else {
-                throw PlanFailure.stoppedInLoop(copies: PlanParser.loopCopies)
-            }
-            let plan = try PlanParser.parse(Self.completeLines(completion))
+            let plan = try PlanParser.parse(Self.planText(completion))
             if plan.isDirect { return (PlanRecord(status: .direct, steps: [], reason: nil, rawOutput: text), plan, call) }
             return (PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil, rawOutput: text), plan, call)
         } catch {
@@ -102,23 +108,67 @@ public struct TaskSolver: Sendable {
         }
     }
 
-    /// Solves the plan: a direct plan in one chain-of-thought call; otherwise all subquestions in
-    /// one call (``StepStrategy/together``) or one call each, wave by wave, then a synthesis.
-    private func solveSteps(of plan: Plan, task item: TaskItem, subproblems: inout [SubproblemRecord],
-                            calls: inout [ModelCallRecord]) async throws {
-        if plan.isDirect {
-            try await solveWhole(item, kind: .direct, references: [], SolverPrompt.direct(task: item.task),
-                                 subproblems: &subproblems, calls: &calls)
-            return
+    /// Runs `schedule` stage by stage, each stage's paths concurrently, until the paths left
+    /// could no longer change the vote; returns the vote over the paths that ran.
+    private func solvePaths(_ schedule: PathSchedule, plan: Plan, task item: TaskItem,
+                            subproblems: inout [SubproblemRecord], calls: inout [ModelCallRecord]) async throws -> PathVote {
+        var answers: [String?] = []
+        var remaining = schedule.paths.count
+        for stage in schedule.stages {
+            if !answers.isEmpty, PathVote.isSettled(answers, remaining: remaining) { break }
+            remaining -= stage.count
+            let results = try await withThrowingTaskGroup(of: (Int, [SubproblemRecord], [ModelCallRecord]).self) { group in
+                for (index, path) in stage.enumerated() {
+                    group.addTask {
+                        let (records, pathCalls) = try await solvePath(path, plan: plan, task: item)
+                        return (index, records, pathCalls)
+                    }
+                }
+                var results: [(Int, [SubproblemRecord], [ModelCallRecord])] = []
+                for try await result in group { results.append(result) }
+                return results.sorted { $0.0 < $1.0 }
+            }
+            // Events in schedule order, as the log keeps them, so a replay prints what the run printed.
+            for (_, records, pathCalls) in results {
+                records.forEach { onEvent(.solved(taskKey: item.id, $0)) }
+                subproblems += records
+                calls += pathCalls
+                answers.append(records.last?.answer)
+            }
         }
-        switch steps {
-        case .together:
-            try await solveWhole(item, kind: .guided, references: plan.steps.map(\.number),
-                                 SolverPrompt.guided(task: item.task, steps: plan.steps), subproblems: &subproblems, calls: &calls)
-        case .separately:
-            let facts = try await solveSeparately(plan, task: item, subproblems: &subproblems, calls: &calls)
-            try await solveWhole(item, kind: .synthesis, references: plan.steps.map(\.number),
-                                 SolverPrompt.synthesis(task: item.task, solved: facts), subproblems: &subproblems, calls: &calls)
+        return PathVote(answers)
+    }
+
+    /// One reasoning path; its last record carries the path's answer.
+    private func solvePath(_ path: ReasoningPath, plan: Plan, task item: TaskItem) async throws
+        -> ([SubproblemRecord], [ModelCallRecord]) {
+        let sampling = path.seed.map {
+            SamplingParameters(temperature: ReasoningPath.sampledTemperature, seed: $0, maxTokens: maxTokens)
+        } ?? .greedy(maxTokens: maxTokens)
+        let guided = path.usesPlan && !plan.isDirect
+        let references = guided ? plan.steps.map(\.number) : []
+        switch path.style {
+        case .pot:
+            var programSampling = sampling
+            programSampling.stop = SolverPrompt.programStop
+            let messages = guided ? SolverPrompt.guidedProgram(task: item.task, steps: plan.steps) : SolverPrompt.program(task: item.task)
+            let (completion, call) = try await complete(solver, role: "program", step: nil, messages, sampling: programSampling)
+            let outcome = ProgramAnswer(reply: completion.text, cut: completion.stopReason == StopReason.maxTokens.rawValue)
+            return ([SubproblemRecord(kind: .program, number: 0, question: item.task, references: references,
+                                      output: completion.text, answer: outcome.answer, path: path.description,
+                                      note: outcome.note)], [call])
+        case .cot where guided && steps == .separately:
+            var records: [SubproblemRecord] = []
+            var calls: [ModelCallRecord] = []
+            let facts = try await solveSeparately(plan, task: item, subproblems: &records, calls: &calls)
+            let (synthesis, call) = try await solveWhole(item, kind: .synthesis, references: references, path: path,
+                                                         SolverPrompt.synthesis(task: item.task, solved: facts), sampling: sampling)
+            return (records + [synthesis], calls + [call])
+        case .cot:
+            let messages = guided ? SolverPrompt.guided(task: item.task, steps: plan.steps) : SolverPrompt.direct(task: item.task)
+            let (record, call) = try await solveWhole(item, kind: guided ? .guided : .direct, references: references,
+                                                      path: path, messages, sampling: sampling)
+            return ([record], [call])
         }
     }
 
@@ -151,20 +201,22 @@ public struct TaskSolver: Sendable {
                 calls.append(call)
                 answers[sub.number] = sub.answer
                 questions[sub.number] = sub.question
-                emit(sub, item, into: &subproblems)
+                subproblems.append(sub)
             }
         }
         return plan.steps.map { (questions[$0.number] ?? $0.question, answers[$0.number] ?? "") }
     }
 
-    /// One call whose output ends with the task's answer (direct, guided or synthesis).
-    private func solveWhole(_ item: TaskItem, kind: SubproblemRecord.Kind, references: [Int], _ messages: [ChatMessage],
-                            subproblems: inout [SubproblemRecord], calls: inout [ModelCallRecord]) async throws {
-        let (completion, call) = try await complete(solver, role: kind.rawValue, step: nil, messages)
-        calls.append(call)
-        emit(SubproblemRecord(kind: kind, number: 0, question: item.task, references: references, output: completion.text,
-                              answer: AnswerExtractor.extract(from: completion.text).map(AnswerExtractor.normalize)),
-             item, into: &subproblems)
+    /// One chain-of-thought call whose output ends with the task's answer (direct, guided or synthesis).
+    private func solveWhole(_ item: TaskItem, kind: SubproblemRecord.Kind, references: [Int], path: ReasoningPath,
+                            _ messages: [ChatMessage], sampling: SamplingParameters) async throws -> (SubproblemRecord, ModelCallRecord) {
+        let (completion, call) = try await complete(solver, role: kind.rawValue, step: nil, messages, sampling: sampling)
+        let answer = AnswerExtractor.extract(from: completion.text).map(AnswerExtractor.normalize)
+        let cut = completion.stopReason == StopReason.maxTokens.rawValue
+        return (SubproblemRecord(kind: kind, number: 0, question: item.task, references: references, output: completion.text,
+                                 answer: answer, path: path.description,
+                                 note: cut ? "cut at --max-tokens \(maxTokens)" : answer == nil ? "no answer in the reply" : nil),
+                call)
     }
 
     /// The steps whose answers `step` needs: its `#k` references; the last step, which asks what
@@ -173,16 +225,25 @@ public struct TaskSolver: Sendable {
         step.number == plan.steps.count ? Array(1..<step.number) : step.references
     }
 
-    private func emit(_ sub: SubproblemRecord, _ item: TaskItem, into subproblems: inout [SubproblemRecord]) {
-        subproblems.append(sub)
-        onEvent(.solved(taskKey: item.id, sub))
-    }
-
-    /// The output without its unfinished last line when generation stopped at the token limit.
-    static func completeLines(_ completion: Completion) -> String {
-        guard completion.stopReason == StopReason.maxTokens.rawValue,
-              let lastBreak = completion.text.lastIndex(where: \.isNewline) else { return completion.text }
-        return String(completion.text[..<lastBreak])
+    /// The plan in the planner's output: without its unfinished last line when generation stopped
+    /// at the token limit; when it stopped at a repeated subquestion, the lines before the first
+    /// repeat (the plan never holds one subquestion twice).
+    static func planText(_ completion: Completion) -> String {
+        switch completion.stopReason {
+        case StopReason.repeatedLine.rawValue:
+            var seen = Set<String>()
+            let lines = completion.text.split(separator: "\n", omittingEmptySubsequences: false)
+                .prefix { line in
+                    let key = LineRepeatGuard.key(String(line))
+                    return key.isEmpty || seen.insert(key).inserted
+                }
+            return lines.joined(separator: "\n")
+        case StopReason.maxTokens.rawValue:
+            guard let lastBreak = completion.text.lastIndex(where: \.isNewline) else { return completion.text }
+            return String(completion.text[..<lastBreak])
+        default:
+            return completion.text
+        }
     }
 
     /// A step's answer as substituted for `#k`: the extracted answer, else the output's last line.

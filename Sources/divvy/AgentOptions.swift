@@ -15,10 +15,16 @@ enum AgentOptions {
     static let plannerLoRA = Option<String>("planner-lora", valueName: "file|none",
                                             help: "LoRA adapter (GGUF) for the local planner; its prompt then shows no worked plans. "
                                                 + "Default: <planner>.planner-lora.gguf beside the planner model, if installed; none: no adapter.")
-    static let noPlan = Flag("no-plan", help: "Solve directly with chain of thought, without a planner.")
+    static let noPlan = Flag("no-plan", help: "No planner: each reasoning path runs without the plan (a path that then repeats another is dropped).")
+    static let paths = Option<PathSchedule>("paths", valueName: "list",
+                                            help: "Reasoning paths whose answers vote: cot (chain of thought) or pot (a program, run by Divvy's interpreter), "
+                                                + "each with +plan (the planner's subquestions) and @SEED (a copy sampled at temperature 0.7); "
+                                                + "',' between paths of a stage, '/' before a stage that runs only while the vote is open. "
+                                                + "Ties go to the path named first.",
+                                            default: .standard)
     static let parallel = Option<Int>("parallel", valueName: "n", help: "Most sequences in flight per model; tasks in flight: as many, or three times as many with a planner.",
                                       default: 8, validate: { (1...KVCache.maxSequences).contains($0) ? nil : "must be 1…\(KVCache.maxSequences)" })
-    static let maxTokens = Option<Int>("max-tokens", valueName: "n", help: "Most tokens per model answer.", default: 256,
+    static let maxTokens = Option<Int>("max-tokens", valueName: "n", help: "Most tokens per model answer.", default: 384,
                                        validate: { $0 > 0 ? nil : "must be positive" })
     static let exemplars = Option<Int>("exemplars", valueName: "n", help: "Worked plans in the planner's prompt.",
                                        default: TaskSolver.availableExemplars,
@@ -31,7 +37,7 @@ enum AgentOptions {
                                             default: .together)
 
     /// The options of `solve` and `batch`.
-    static let solving: [any ArgumentDeclaration] = [db, planner, plannerLoRA, solver, noPlan, exemplars, ExemplarChoice.option, parallel,
+    static let solving: [any ArgumentDeclaration] = [db, planner, plannerLoRA, solver, paths, noPlan, exemplars, ExemplarChoice.option, parallel,
                                                      maxTokens, kvBudget, noCache, steps, json] + RemoteOptions.all
 
     /// Opens the database named by `--db`.
@@ -40,13 +46,17 @@ enum AgentOptions {
     }
 
     /// Loads the local models (or connects to the servers given by `--solver-url`/`--planner-url`)
-    /// and builds the task solver for the parsed options; `noPlan`, when given, overrides
-    /// `--no-plan`; `teacher`, when given, is the planner model instead of `--planner`, without an
+    /// and builds the task solver for the parsed options; `schedule`, when given, overrides
+    /// `--paths`, and `noPlan` overrides `--no-plan`; with `plansGiven` (gold plans in `eval`), the
+    /// paths keep the plan without a planner; `teacher`, when given, is the planner model instead of `--planner`, without an
     /// adapter (distillation's teacher); `exemplarsDefault` applies when `--exemplars-from` is not given.
-    static func session(_ arguments: ParsedCommand, store: AgentStore, noPlan noPlanOverride: Bool? = nil,
-                        teacher: String? = nil, exemplarsDefault: ExemplarChoice? = nil,
+    static func session(_ arguments: ParsedCommand, store: AgentStore, schedule: PathSchedule? = nil, noPlan noPlanOverride: Bool? = nil,
+                        plansGiven: Bool = false, teacher: String? = nil, exemplarsDefault: ExemplarChoice? = nil,
                         onEvent: @escaping @Sendable (RunEvent) -> Void) throws -> (TaskSolver, RunSettings) {
-        let noPlan = noPlanOverride ?? arguments[noPlan]
+        let requested = schedule ?? arguments[paths] ?? .standard
+        // A schedule with no path that uses the plan needs no planner.
+        let noPlan = (noPlanOverride ?? arguments[noPlan]) || (!requested.usesPlan && teacher == nil)
+        let schedule = noPlan && !plansGiven ? requested.withoutPlan : requested
         let parallel = arguments[parallel]!, maxTokens = arguments[maxTokens]!
         let limiter = RequestLimiter(limit: parallel)
         let remoteSolver = try RemoteOptions.solver(arguments, limiter: limiter)
@@ -69,13 +79,13 @@ enum AgentOptions {
         let useCache = !arguments[noCache]
         let solver = TaskSolver(planner: plannerBackend, solver: solverBackend,
                                 cache: useCache ? ResultCache(store: store) : nil, maxTokens: maxTokens,
-                                plannerExemplars: arguments[exemplars]!, exemplars: exemplarSet, steps: arguments[steps]!,
-                                onEvent: onEvent)
+                                plannerExemplars: arguments[exemplars]!, exemplars: exemplarSet, paths: schedule,
+                                steps: arguments[steps]!, onEvent: onEvent)
         let settings = RunSettings(plannerPath: plannerPath ?? remotePlanner?.location, plannerIdentity: plannerBackend?.identity,
                                    solverPath: solverPath ?? solverBackend.location, solverIdentity: solverBackend.identity, noPlan: noPlan,
                                    plannerExemplars: solver.plannerExemplars, parallel: parallel, maxTokens: maxTokens,
                                    useCache: useCache, exemplarSource: exemplarSet.sourceName, plannerAdapter: adapterPath,
-                                   steps: solver.steps)
+                                   steps: solver.steps, paths: schedule.description)
         return (solver, settings)
     }
 
@@ -93,6 +103,12 @@ enum AgentOptions {
 }
 
 extension StepStrategy: ArgumentValue {}
+
+extension PathSchedule: ArgumentValue {
+    public init?(argument: String) { try? self.init(parsing: argument) }
+    public static var expectation: String { "reasoning paths such as pot,pot+plan/cot" }
+    public var argumentDescription: String { description }
+}
 
 extension AgentError: ExitStatusError {
     var exitStatus: Int32 {

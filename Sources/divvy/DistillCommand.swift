@@ -64,7 +64,8 @@ enum DistillCommand: CLICommand {
         var (items, problems) = try TaskFile.load(dataPath)
         for problem in problems { Console.error("\(dataPath): \(problem)") }
         if let limit { items = Array(items.prefix(limit)) }
-        let (solver, settings) = try AgentOptions.session(arguments, store: store, noPlan: false,
+        // The solver follows each candidate plan with chain of thought, as the plans were judged before paths existed.
+        let (solver, settings) = try AgentOptions.session(arguments, store: store, schedule: .guidedChainOfThought, noPlan: false,
                                                           teacher: arguments[teacher] ?? defaultTeacher, exemplarsDefault: .builtin) { _ in }
         // A session with noPlan false always has a planner (distill offers no remote one): the teacher.
         let teacherModel = solver.planner!, teacherIdentity = settings.plannerIdentity!

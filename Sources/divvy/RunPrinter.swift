@@ -10,21 +10,30 @@ enum RunPrinter {
         case .planned, .given: [plan.status == .given ? "Plan (given):" : "Plan:"] + plan.steps.enumerated().map { "  \($0.offset + 1). \($0.element)" }
         case .direct: ["Plan: no decomposition; solving directly"]
         case .fallback: ["Plan: unusable planner output (\(plan.reason ?? "no reason")); solving directly"]
-        case .skipped: ["Plan: none (--no-plan); solving directly"]
+        case .skipped: ["Plan: none (--no-plan, or no reasoning path uses one)"]
         }
     }
 
-    /// The line printed when a plan step is solved; nil for the final (synthesis or direct) step.
-    static func stepLine(_ sub: SubproblemRecord) -> String? {
-        guard sub.kind == .step else { return nil }
+    /// The line printed when a plan step is solved, or a reasoning path has answered.
+    static func stepLine(_ sub: SubproblemRecord) -> String {
+        guard sub.kind == .step else {
+            return "[\(sub.path ?? sub.kind.rawValue)] → \(sub.answer ?? "(no answer)")" + (sub.note.map { " (\($0))" } ?? "")
+        }
         return "[\(sub.number)] \(sub.question) → \(sub.answer ?? "(no answer)")"
+    }
+
+    /// How many of the task's reasoning paths gave its answer, e.g. "2 of 3 paths agree".
+    static func agreement(_ task: TaskRecord) -> String? {
+        let paths = task.subproblems.filter(\.isPathAnswer).count
+        guard let share = task.confidence, paths > 1 else { return nil }
+        return "\(Int((share * Double(paths)).rounded())) of \(paths) paths agree"
     }
 
     /// The closing lines of `solve`.
     static func solveSummary(_ task: TaskRecord, run: Int64) -> [String] {
         var lines: [String] = []
         if let error = task.error { lines.append("Error: \(error)") }
-        lines.append("Answer: \(task.answer ?? "(none)")")
+        lines.append("Answer: \(task.answer ?? "(none)")" + (agreement(task).map { " (\($0))" } ?? ""))
         lines.append("[run \(run) · cache: \(task.cacheHits) hits, \(task.cacheMisses) misses · tokens: "
             + "\(task.promptTokens) in, \(task.completionTokens) out · \(String(format: "%.2f", task.seconds)) s]")
         return lines
@@ -32,7 +41,7 @@ enum RunPrinter {
 
     /// All text `solve` prints for `task`, in order.
     static func solveText(_ task: TaskRecord, run: Int64) -> [String] {
-        (task.plan.map(planLines) ?? []) + task.subproblems.compactMap(stepLine) + solveSummary(task, run: run)
+        (task.plan.map(planLines) ?? []) + task.subproblems.map(stepLine) + solveSummary(task, run: run)
     }
 
     struct SolveJSON: Encodable {
@@ -41,6 +50,8 @@ enum RunPrinter {
         let plan: PlanRecord?
         let subproblems: [SubproblemRecord]
         let answer: String?
+        /// The share of the reasoning paths that gave the answer.
+        let confidence: Double?
         let output: String?
         let error: String?
         let tokens: Tokens
@@ -53,7 +64,7 @@ enum RunPrinter {
 
     static func solveJSON(_ task: TaskRecord, run: Int64) -> SolveJSON {
         SolveJSON(run: run, task: task.task, plan: task.plan, subproblems: task.subproblems, answer: task.answer,
-                  output: task.output, error: task.error,
+                  confidence: task.confidence, output: task.output, error: task.error,
                   tokens: Tokens(prompt: task.promptTokens, completion: task.completionTokens),
                   cache: CacheCounts(hits: task.cacheHits, misses: task.cacheMisses), seconds: task.seconds)
     }
@@ -62,6 +73,7 @@ enum RunPrinter {
         let id: String?
         let line: Int?
         let answer: String?
+        let confidence: Double?
         let correct: Bool?
         let error: String?
         let tokens: Tokens
@@ -72,7 +84,7 @@ enum RunPrinter {
     /// One JSONL result line of `batch`.
     static func batchLine(_ task: TaskRecord) -> String {
         let line = BatchLine(id: task.key.hasPrefix(BatchRun.badLinePrefix) ? nil : task.key, line: task.line, answer: task.answer,
-                             correct: task.correct, error: task.error,
+                             confidence: task.confidence, correct: task.correct, error: task.error,
                              tokens: Tokens(prompt: task.promptTokens, completion: task.completionTokens),
                              cache: CacheCounts(hits: task.cacheHits, misses: task.cacheMisses), seconds: task.seconds)
         let encoder = JSONEncoder()

@@ -19,7 +19,7 @@ enum ShowCommand: CLICommand {
         print("├─ planner " + (s.noPlan ? "none (--no-plan)"
             : "\(s.plannerPath ?? "?")" + (s.plannerAdapter.map { " + LoRA \($0)" } ?? "")
                 + " (\(s.plannerIdentity ?? "?")), \(s.plannerExemplars) exemplars from \(s.exemplarSource)"))
-        print("├─ steps \(s.steps.rawValue) · parallel \(s.parallel) · max tokens \(s.maxTokens) · cache \(s.useCache ? "on" : "off")"
+        print("├─ paths \(s.paths) · steps \(s.steps.rawValue) · parallel \(s.parallel) · max tokens \(s.maxTokens) · cache \(s.useCache ? "on" : "off")"
             + " · \(run.cacheHits) hits, \(run.cacheMisses) misses")
         for (index, task) in run.tasks.enumerated() {
             let last = index == run.tasks.count - 1
@@ -31,7 +31,7 @@ enum ShowCommand: CLICommand {
         var head = "task \(task.key)"
         if let line = task.line { head += " (line \(line))" }
         head += ": " + oneLine(task.task, 70)
-        if let answer = task.answer { head += " → \(answer)" }
+        if let answer = task.answer { head += " → \(answer)" + (RunPrinter.agreement(task).map { " (\($0))" } ?? "") }
         if let correct = task.correct { head += correct ? " ✓" : " ✗ (gold \(task.gold ?? "?"))" }
         print(branch + head)
         var children: [String] = []
@@ -42,8 +42,8 @@ enum ShowCommand: CLICommand {
                     .joined(separator: " ")))
         }
         for sub in task.subproblems {
-            let label = sub.kind == .step ? "[\(sub.number)] " + oneLine(sub.question, 70) : sub.kind.rawValue
-            children.append("\(label) → \(sub.answer ?? "(no answer)")")
+            let label = sub.kind == .step ? "[\(sub.number)] " + oneLine(sub.question, 70) : sub.path ?? sub.kind.rawValue
+            children.append("\(label) → \(sub.answer ?? "(no answer)")" + (sub.note.map { " (\($0))" } ?? ""))
         }
         for call in task.calls {
             children.append("call \(call.role)\(call.step.map { " \($0)" } ?? ""): \(call.promptTokens) in, "

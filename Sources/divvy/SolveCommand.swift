@@ -23,7 +23,7 @@ enum SolveCommand: CLICommand {
                 RunPrinter.planLines(plan).forEach { print($0) }
                 if Console.stderrIsTerminal, plan.status == .planned { Console.error("solving…") }
             case .solved(_, let sub):
-                if let line = RunPrinter.stepLine(sub) { print(line) }
+                print(RunPrinter.stepLine(sub))
             }
         }
         let runID = try store.startRun(command: "solve", input: text, settings: settings)

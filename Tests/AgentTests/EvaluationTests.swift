@@ -33,17 +33,19 @@ struct EvaluationTests {
             ModelCallRecord(role: role, step: nil, modelIdentity: "m", cacheKey: "k", promptTokens: tokensIn,
                             completionTokens: tokensOut, seconds: 1, cacheHit: hit)
         }
-        func task(_ key: String, correct: Bool, calls: [ModelCallRecord], plan: PlanRecord.Status) -> TaskRecord {
+        func task(_ key: String, correct: Bool, calls: [ModelCallRecord], plan: PlanRecord.Status, raw: String? = nil) -> TaskRecord {
             TaskRecord(key: key, line: nil, task: "t", gold: "1", answer: "1", correct: correct, output: nil, error: nil,
-                       plan: PlanRecord(status: plan, steps: [], reason: nil, rawOutput: nil), subproblems: [],
+                       plan: PlanRecord(status: plan, steps: [], reason: nil, rawOutput: raw), subproblems: [],
                        calls: calls, seconds: 1)
         }
         let settings = RunSettings(plannerPath: nil, plannerIdentity: nil, solverPath: "s", solverIdentity: "s",
                                    noPlan: false, plannerExemplars: 3, parallel: 1, maxTokens: 8, useCache: true)
         let run = RunRecord(id: 5, command: "eval:decomposed", input: "d", startedAt: "", finishedAt: nil, status: "finished",
                             settings: settings, seconds: 12.5, cpuSeconds: 20, tasks: [
-                                task("a", correct: true, calls: [call("planner", 10, 5), call("step", 20, 3), call("synthesis", 30, 4)], plan: .planned),
-                                task("b", correct: false, calls: [call("planner", 10, 5, hit: true), call("direct", 7, 2)], plan: .fallback),
+                                task("a", correct: true, calls: [call("planner", 10, 5), call("step", 20, 3), call("synthesis", 30, 4)],
+                                     plan: .planned, raw: "1. How many?\n  \n2) How many?\n"),
+                                task("b", correct: false, calls: [call("planner", 10, 5, hit: true), call("direct", 7, 2)], plan: .fallback,
+                                     raw: "1. A?\n\n \n2. B?"),
                             ])
         let summary = EvalSummary(mode: .decomposed, run: run)
         #expect(summary.problems == 2)
@@ -56,6 +58,7 @@ struct EvaluationTests {
         #expect(summary.cacheHits == 1)
         #expect(summary.cacheMisses == 4)
         #expect(summary.planFallbacks == 1)
+        #expect(summary.plansCutAtRepeat == 1)
         #expect(summary.cpuSeconds == 20)
         #expect(summary.seconds == 12.5)
     }

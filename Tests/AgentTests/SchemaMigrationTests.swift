@@ -57,4 +57,26 @@ struct SchemaMigrationTests {
         let second = try store.startRun(command: "eval:gold-plan", input: "dev.jsonl", settings: settings)
         #expect(try store.run(second).settings.steps == .together)
     }
+
+    @Test("Schema v7 to the latest: old runs read as chain of thought with the plan (or without, with --no-plan), and only resume so")
+    func v7ToLatest() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("divvy.db")
+        try Self.oldDatabase(at: path, version: 7, command: "batch", input: "tasks.jsonl")
+        let old = try Database(path: path)
+        try old.execute("""
+            INSERT INTO runs (command, input, started_at, status, solver_path, solver_identity, no_plan,
+                              planner_exemplars, parallel, max_tokens, use_cache)
+            VALUES ('solve', 'x', '2025-01-01T00:00:00Z', 'finished', 's.gguf', 'solver-id', 1, 3, 4, 64, 1)
+            """)
+
+        let store = try AgentStore(path: path)
+        #expect(try store.database.userVersion() == AgentSchema.migrator.migrations.count)
+        var settings = try store.run(1).settings
+        #expect(settings.paths == "cot+plan")
+        #expect(try store.run(2).settings.paths == "cot")
+        #expect(try store.resumableRun(command: "batch", input: "tasks.jsonl", settings: settings) == 1)
+        settings.paths = PathSchedule.standard.description
+        #expect(try store.resumableRun(command: "batch", input: "tasks.jsonl", settings: settings) == nil)
+    }
 }

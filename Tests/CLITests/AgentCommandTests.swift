@@ -8,7 +8,7 @@ struct AgentCommandTests {
     func solveAndReplay() throws {
         try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
         let folder = try DivvyProcess.ScratchFolder()
-        let options = ["--db", folder.path("divvy.db"), "--solver", "smollm2-135m", "--no-plan", "--max-tokens", "8"]
+        let options = ["--db", folder.path("divvy.db"), "--solver", "smollm2-135m", "--paths", "cot", "--max-tokens", "8"]
         let task = "What is 6 plus 7?"
 
         let json = try DivvyProcess.run(["solve", task, "--json"] + options)
@@ -20,7 +20,7 @@ struct AgentCommandTests {
 
         let text = try DivvyProcess.run(["solve", task] + options)
         #expect(text.status == 0)
-        #expect(text.stdout.hasPrefix("Plan: none (--no-plan); solving directly\n"))
+        #expect(text.stdout.hasPrefix("Plan: none (--no-plan, or no reasoning path uses one)\n"))
         #expect(text.stdout.contains("[run 2 · cache: 1 hits, 0 misses · tokens: 0 in, 0 out"))
 
         let replayText = try DivvyProcess.run(["replay", "2", "--db", folder.path("divvy.db")])

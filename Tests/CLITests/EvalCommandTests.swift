@@ -22,7 +22,7 @@ struct EvalCommandTests {
                                            "--planner", "smollm2-135m", "--solver", "smollm2-135m", "--max-tokens", "24",
                                            "--db", folder.path("divvy.db"), "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        let modes = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let modes = try #require((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["modes"] as? [[String: Any]])
         #expect(modes.map { $0["mode"] as? String } == ["direct", "decomposed"])
         #expect(modes[0]["planQuality"] == nil)
         let quality = try #require(modes[1]["planQuality"] as? [String: Any])
@@ -42,7 +42,7 @@ struct EvalCommandTests {
                                            "--limit", "1", "--solver", "smollm2-135m", "--max-tokens", "8",
                                            "--db", folder.path("divvy.db"), "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        let modes = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let modes = try #require((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["modes"] as? [[String: Any]])
         #expect(modes.first?["problems"] as? Int == 1)
         let shown = try DivvyProcess.run(["show", "\(modes.first?["run"] as? Int ?? 0)", "--db", folder.path("divvy.db"), "--json"])
         #expect(shown.stdout.contains("What is 2 plus 2?"))

@@ -18,7 +18,7 @@ struct RemoteSolveCommandTests {
         defer { server.stop() }
         let folder = try DivvyProcess.ScratchFolder()
         let task = "What is 6 plus 7?"
-        let common = [task, "--no-plan", "--max-tokens", "12", "--json"]
+        let common = [task, "--paths", "cot", "--max-tokens", "12", "--json"]
         let local = try DivvyProcess.run(["solve", "--solver", "smollm2-135m", "--db", folder.path("local.db")] + common)
         #expect(local.status == 0, "stderr: \(local.stderr)")
 

@@ -25,7 +25,7 @@ struct StepStrategyCommandTests {
                                            ("separately", 2, ["step", "step", "synthesis"], ["step", "step", "synthesis"])] {
             let eval = try DivvyProcess.run(options + ["--steps", steps])
             #expect(eval.status == 0, "stderr: \(eval.stderr)")
-            let summaries = try #require(try Self.json(eval) as? [[String: Any]])
+            let summaries = try #require((try Self.json(eval) as? [String: Any])?["modes"] as? [[String: Any]])
             #expect(summaries.first?["run"] as? Int == run)
             #expect(summaries.first?["cacheMisses"] as? Int == roles.count)
 
@@ -45,7 +45,7 @@ struct StepStrategyCommandTests {
         }
         // The same command resumes nothing and answers from the cache: steps are part of a run's settings.
         let again = try DivvyProcess.run(options + ["--steps", "together"])
-        let summary = try #require((try Self.json(again) as? [[String: Any]])?.first)
+        let summary = try #require(((try Self.json(again) as? [String: Any])?["modes"] as? [[String: Any]])?.first)
         #expect(summary["run"] as? Int == 3)
         #expect(summary["cacheHits"] as? Int == 1 && summary["cacheMisses"] as? Int == 0)
     }

@@ -1,6 +1,6 @@
 /// Notices a model caught in a loop: a line written `limit` times, compared without its leading
 /// list number (`3.`, `3)`) and surrounding whitespace. Blank lines do not count.
-struct LineRepeatGuard {
+public struct LineRepeatGuard {
     let limit: Int
     private var line = ""
     private var counts: [String: Int] = [:]
@@ -27,7 +27,7 @@ struct LineRepeatGuard {
     }
 
     /// `line` without surrounding whitespace and a leading `<digits>.` or `<digits>)`.
-    static func key(_ line: String) -> String {
+    public static func key(_ line: String) -> String {
         var rest = line.drop { $0.isWhitespace }
         let digits = rest.prefix { $0.isASCII && $0.isNumber }
         if !digits.isEmpty, let delimiter = rest.dropFirst(digits.count).first, delimiter == "." || delimiter == ")" {
