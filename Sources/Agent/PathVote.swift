@@ -16,8 +16,7 @@ public struct PathVote: Sendable, Equatable {
 
     /// The vote over `answers`, one per path in schedule order (nil: the path gave none).
     public init(_ answers: [String?]) {
-        let tallies = Self.tallies(answers)
-        let best = tallies.max { $0.votes < $1.votes || ($0.votes == $1.votes && $0.first > $1.first) }
+        let best = Self.ranked(answers).first
         answer = best.flatMap { answers[$0.first] }
         winner = best?.first
         votes = best?.votes ?? 0
@@ -29,29 +28,22 @@ public struct PathVote: Sendable, Equatable {
     /// votes still to come, or equal to them while the leader wins the tie (a new answer always
     /// loses a tie to it).
     public static func isSettled(_ answers: [String?], remaining: Int) -> Bool {
-        let ranked = tallies(answers).sorted { $0.votes > $1.votes || ($0.votes == $1.votes && $0.first < $1.first) }
-        guard let leader = ranked.first else { return remaining == 0 }
-        guard let runnerUp = ranked.dropFirst().first else { return leader.votes >= remaining }
+        let tallies = ranked(answers)
+        guard let leader = tallies.first else { return remaining == 0 }
+        guard let runnerUp = tallies.dropFirst().first else { return leader.votes >= remaining }
         let margin = leader.votes - runnerUp.votes
         return margin > remaining || (margin == remaining && leader.first < runnerUp.first)
     }
 
-    /// Whether two answers count as the same vote.
-    public static func same(_ a: String, _ b: String) -> Bool { key(a) == key(b) }
-
-    /// Each distinct answer's votes and the index of the first path that gave it.
-    private static func tallies(_ answers: [String?]) -> [(votes: Int, first: Int)] {
-        var order: [String] = []
+    /// Each distinct answer's votes and the index of the first path that gave it, winner first:
+    /// most votes, then the earliest path.
+    private static func ranked(_ answers: [String?]) -> [(votes: Int, first: Int)] {
         var tally: [String: (votes: Int, first: Int)] = [:]
         for (index, answer) in answers.enumerated() {
             guard let answer else { continue }
-            let key = key(answer)
-            if let seen = tally[key] { tally[key] = (seen.votes + 1, seen.first) } else {
-                tally[key] = (1, index)
-                order.append(key)
-            }
+            tally[key(answer), default: (0, index)].votes += 1
         }
-        return order.compactMap { tally[$0] }
+        return tally.values.sorted { $0.votes > $1.votes || ($0.votes == $1.votes && $0.first < $1.first) }
     }
 
     /// Numbers by value rounded to 1e-6 (so 8 and 8.0000000001 agree), other answers as normalised text.

@@ -19,8 +19,12 @@ struct ProgramAnswer: Sendable, Equatable {
         case .failure(let error):
             (answer, note) = (nil, "program: " + error.description + (cut ? " (the reply was cut at the token limit)" : ""))
         case .success(let run):
-            guard let text = run.answerText, let answer = AnswerExtractor.extract(from: text) else {
+            guard let text = run.answerText else {
                 (answer, note) = (nil, "program: no `answer` set and nothing printed")
+                return
+            }
+            guard let answer = AnswerExtractor.extract(from: text) else {
+                (answer, note) = (nil, "program: its answer `\(text.prefix(80))` holds no answer")
                 return
             }
             (self.answer, note) = (AnswerExtractor.normalize(answer), nil)
