@@ -33,7 +33,7 @@ enum AgentOptions {
                                       default: LocalModels.defaultKVBudgetMiB, validate: { $0 > 0 ? nil : "must be positive" })
     static let noCache = Flag("no-cache", help: "Neither read nor write the result cache.")
     static let steps = Option<StepStrategy>("steps", valueName: "together|separately",
-                                            help: "Solve the problem in one call with its subquestions as a hint, or answer them one call each and then synthesise.",
+                                            help: "How the cot+plan path uses the plan: one call with its subquestions as a hint, or one call each and then a synthesis.",
                                             default: .together)
 
     /// The options of `solve` and `batch`.

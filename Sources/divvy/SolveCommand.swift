@@ -2,11 +2,11 @@ import Agent
 import ArgParse
 import Foundation
 
-/// `divvy solve`: plan, solve and synthesise one task, printing each step as it is solved.
+/// `divvy solve`: plan and solve one task along its reasoning paths, printing each path's answer as it comes.
 enum SolveCommand: CLICommand {
     static let path = ["solve"]
     static let task = Positional<String>("task", help: "The task, e.g. a math word problem.")
-    static let command = Command("solve", summary: "Solve one task: print its plan, each subproblem's answer, then the final answer.",
+    static let command = Command("solve", summary: "Solve one task: print its plan, each reasoning path's answer, then the answer most paths gave.",
                                  arguments: [task] + AgentOptions.solving)
 
     static func run(_ arguments: ParsedCommand) async throws {
