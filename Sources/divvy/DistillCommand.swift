@@ -7,7 +7,7 @@ enum DistillCommand: CLICommand {
     static let path = ["distill"]
     static let data = Option<String>("data", valueName: "path",
                                      help: "JSONL training problems: {\"id\", \"question\", \"answer\"} per line (never the dev set).",
-                                     default: "../shared/data/gsm8k_train_decomp.jsonl")
+                                     default: BundledData.trainDecompositions)
     static let limit = Option<Int>("limit", valueName: "n", help: "Use only the first n problems.",
                                    validate: { $0 > 0 ? nil : "must be positive" })
     static let teacher = Option<String>("teacher", valueName: "name|path",
@@ -41,7 +41,7 @@ enum DistillCommand: CLICommand {
                AgentOptions.kvBudget, AgentOptions.json])
 
     static func run(_ arguments: ParsedCommand) async throws {
-        let dataPath = URL(fileURLWithPath: arguments[data]!).standardizedFileURL.path
+        let dataPath = URL(fileURLWithPath: BundledData.resolve(arguments[data]!)).standardizedFileURL.path
         guard !URL(fileURLWithPath: dataPath).lastPathComponent.contains("dev") else {
             throw UsageError("--data \(dataPath): distilling from the dev set would tune the planner on the problems it is evaluated on",
                              commandPath: path)

@@ -6,7 +6,7 @@ import Foundation
 enum EvalCommand: CLICommand {
     static let path = ["eval"]
     static let data = Option<String>("data", valueName: "path", help: "JSONL problems: {\"id\", \"question\", \"answer\"} per line.",
-                                     default: "../shared/data/gsm8k_dev.jsonl")
+                                     default: BundledData.devProblems)
     static let decompositions = Option<String>("decompositions", valueName: "path",
                                                help: "Gold decompositions for gold-plan mode (default: the data file with _decomp before .jsonl).")
     static let skip = Option<Int>("skip", valueName: "n", help: "Leave out the first n problems (e.g. those used to tune prompts).",
@@ -31,7 +31,7 @@ enum EvalCommand: CLICommand {
                     AgentOptions.noCache, AgentOptions.steps, AgentOptions.json] + RemoteOptions.all)
 
     static func run(_ arguments: ParsedCommand) async throws {
-        let dataPath = URL(fileURLWithPath: arguments[data]!).standardizedFileURL.path
+        let dataPath = URL(fileURLWithPath: BundledData.resolve(arguments[data]!)).standardizedFileURL.path
         var (items, problems) = try TaskFile.load(dataPath)
         for problem in problems { Console.error("\(dataPath): \(problem)") }
         if let skip = arguments[skip] { items = Array(items.dropFirst(skip)) }

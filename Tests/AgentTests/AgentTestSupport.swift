@@ -3,6 +3,14 @@ import Foundation
 import LLM
 
 /// The small model that plays planner and solver in these tests.
+/// The repository's GSM8K files (`data/gsm8k`), found from this file's own path.
+enum RepositoryData {
+    static func gsm8k(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("data/gsm8k/\(name)").path
+    }
+}
+
 enum SmolModel {
     static let path = ModelLocator.modelsDirectory + "/smollm2-135m.gguf"
 

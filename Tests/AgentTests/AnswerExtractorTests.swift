@@ -89,8 +89,7 @@ import Agent
     /// 4091 ("… since there are 2 sexes"), 4349 ("7 minutes after 6:00 AM"),
     /// 4500 ("13 pieces of $50 and $100 bills").
     @Test func lastNumberOfDevSolutionsMatchesTheirAnswers() throws {
-        let path = "/work/shared/data/gsm8k_dev.jsonl"
-        guard FileManager.default.fileExists(atPath: path) else { return }
+        let path = RepositoryData.gsm8k("gsm8k_dev.jsonl")
         struct Line: Decodable { let id: String; let answer: String; let solution: String }
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
             .map { try JSONDecoder().decode(Line.self, from: Data($0.utf8)) }

@@ -20,9 +20,8 @@ struct EvaluationTests {
         #expect(plans["7"]?.steps.count == 1)
     }
 
-    @Test func theSharedDevDecompositionsAllLoad() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("../shared/data/gsm8k_dev_decomp.jsonl").standardizedFileURL.path
+    @Test func theRepositoryDevDecompositionsAllLoad() throws {
+        let path = RepositoryData.gsm8k("gsm8k_dev_decomp.jsonl")
         let plans = try GoldPlans.load(path)
         #expect(plans.count == 300)
         #expect(plans.values.allSatisfy { (2...8).contains($0.steps.count) })

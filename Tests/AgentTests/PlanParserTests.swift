@@ -130,8 +130,7 @@ import Agent
     /// minus repeated questions: 34 of the 300 repeat a question verbatim (the socratic
     /// steps reuse a question for a second computation), and those repeats are dropped.
     @Test func goldDecompositionsRoundTrip() throws {
-        let path = "/work/shared/data/gsm8k_dev_decomp.jsonl"
-        guard FileManager.default.fileExists(atPath: path) else { return }
+        let path = RepositoryData.gsm8k("gsm8k_dev_decomp.jsonl")
         struct Subquestion: Decodable { let q: String }
         struct Line: Decodable { let id: String; let subquestions: [Subquestion] }
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")

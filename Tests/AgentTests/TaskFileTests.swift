@@ -112,9 +112,8 @@ import Agent
         #expect(error?.description.hasPrefix("cannot read task file '\(path)'") == true)
     }
 
-    @Test func sharedDevFileLoadsCleanly() throws {
-        let path = "/work/shared/data/gsm8k_dev.jsonl"
-        guard FileManager.default.fileExists(atPath: path) else { return }
+    @Test func repositoryDevFileLoadsCleanly() throws {
+        let path = RepositoryData.gsm8k("gsm8k_dev.jsonl")
         let (tasks, problems) = try TaskFile.load(path)
         #expect(problems == [])
         #expect(tasks.count == 300)

@@ -48,4 +48,25 @@ struct EvalCommandTests {
         #expect(shown.stdout.contains("What is 2 plus 2?"))
         #expect(!shown.stdout.contains("What is 1 plus 1?") && !shown.stdout.contains("What is 3 plus 3?"))
     }
+
+    @Test("eval without --data reads the repository's GSM8K dev problems, from any folder")
+    func bundledDevProblems() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let result = try DivvyProcess.run(["eval", "--modes", "direct", "--limit", "1", "--solver", "smollm2-135m",
+                                           "--max-tokens", "4", "--db", folder.path("divvy.db"), "--json"], in: folder.url)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let modes = try #require((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["modes"] as? [[String: Any]])
+        #expect(modes.first?["problems"] as? Int == 1)
+        let shown = try DivvyProcess.run(["show", "\(modes.first?["run"] as? Int ?? 0)", "--db", folder.path("divvy.db")])
+        let firstProblem = try String(contentsOfFile: RepositoryFiles.devProblems, encoding: .utf8).split(separator: "\n")[0]
+        let question = try #require((try JSONSerialization.jsonObject(with: Data(firstProblem.utf8)) as? [String: Any])?["question"] as? String)
+        #expect(shown.stdout.contains(String(question.prefix(40))))
+    }
+}
+
+/// Files of this repository, found from this file's own path.
+enum RepositoryFiles {
+    static let devProblems = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("data/gsm8k/gsm8k_dev.jsonl").path
 }

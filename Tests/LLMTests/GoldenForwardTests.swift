@@ -2,7 +2,7 @@ import LLM
 import Testing
 
 /// The forward pass and greedy generation against llama.cpp's goldens, compared as
-/// `../shared/golden/README.md` says.
+/// `Tests/Golden/README.md` says.
 @Suite(.serialized)
 struct GoldenForwardTests {
     /// Golden top-10 logits must be within this of ours (the README's rule 3).

@@ -31,8 +31,8 @@ enum TestModels {
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared/golden` next to the package root.
-    static let goldenRoot: String = packageRoot.appendingPathComponent("../shared/golden").standardizedFileURL.path
+    /// `Tests/Golden`: llama.cpp's reference outputs for the three models (its README says how to compare).
+    static let goldenRoot: String = packageRoot.appendingPathComponent("Tests/Golden").path
 
     /// Opens `model`'s GGUF file, throwing `TestModelMissing` when it is absent.
     static func open(_ model: TestModel) throws -> GGUFFile {
