@@ -31,8 +31,16 @@ enum GenerateCommand: CLICommand {
         let generatedIDs: [Int32]
         let text: String
         let stopReason: StopReason
-        let promptTokensPerSecond: Double
-        let generatedTokensPerSecond: Double
+        /// Absent when there is no duration to divide by (no rate is ever NaN or infinite).
+        let promptTokensPerSecond: Double?
+        /// Absent with fewer than two generated tokens: the first token's time is prefill's.
+        let generatedTokensPerSecond: Double?
+    }
+
+    /// `count` per second over `duration`, or nil when either is zero.
+    static func rate(_ count: Int, over duration: Duration) -> Double? {
+        let seconds = duration.seconds
+        return count > 0 && seconds > 0 ? Double(count) / seconds : nil
     }
 
     static func run(_ arguments: ParsedCommand) async throws {
@@ -64,14 +72,14 @@ enum GenerateCommand: CLICommand {
         let prefill = (firstTokenAt ?? end) - start, decode = end - (firstTokenAt ?? end)
         let output = Output(
             model: path, promptIDs: promptIDs, generatedIDs: result.tokens, text: result.text, stopReason: result.stopReason,
-            promptTokensPerSecond: Double(promptIDs.count) / prefill.seconds,
-            generatedTokensPerSecond: Double(max(result.tokens.count - 1, 0)) / decode.seconds)
+            promptTokensPerSecond: rate(promptIDs.count, over: prefill),
+            generatedTokensPerSecond: rate(result.tokens.count - 1, over: decode))
         if streaming {
             print()
             if Console.stderrIsTerminal {
-                let rates = String(format: "%.1f prompt, %.1f generated tok/s",
-                                   output.promptTokensPerSecond, output.generatedTokensPerSecond)
-                Console.error("[\(promptIDs.count) prompt tokens, \(result.tokens.count) generated; \(rates); stop: \(result.stopReason.rawValue)]")
+                let rates = [("prompt", output.promptTokensPerSecond), ("generated", output.generatedTokensPerSecond)]
+                    .compactMap { name, rate in rate.map { String(format: "%.1f \(name)", $0) } }.joined(separator: ", ")
+                Console.error("[\(promptIDs.count) prompt tokens, \(result.tokens.count) generated; \(rates.isEmpty ? "no rates" : rates + " tok/s"); stop: \(result.stopReason.rawValue)]")
             }
         } else {
             try Console.printJSON(output)

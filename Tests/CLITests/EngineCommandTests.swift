@@ -75,6 +75,16 @@ struct EngineCommandTests {
         #expect((output["text"] as? String)?.hasPrefix("17 * 23") == true)
     }
 
+    /// One generated token has no decode time: the rate is left out, never NaN (which JSON cannot hold).
+    @Test func oneTokenHasNoGenerationRate() throws {
+        let result = try DivvyProcess.run(["generate", "-m", Self.testModel, "-p", "Hi", "--max-tokens", "1", "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+        let output = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect((output["generatedIDs"] as? [Int])?.count == 1)
+        #expect(output["generatedTokensPerSecond"] == nil)
+        #expect((output["promptTokensPerSecond"] as? Double).map { $0.isFinite && $0 > 0 } == true)
+    }
+
     @Test func promptLongerThanTheContextIsADataError() throws {
         let long = String(repeating: "word ", count: 400)
         let result = try DivvyProcess.run(["generate", "-m", Self.testModel, "-p", long, "--context", "64"])
