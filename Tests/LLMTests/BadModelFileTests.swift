@@ -59,6 +59,25 @@ struct BadModelFileTests {
         }
     }
 
+    /// A second tensor whose data offset points into the first's data is refused, as llama.cpp does.
+    @Test func overlappingTensorDataIsMalformed() throws {
+        let writer = TinyModel.writer()
+        var bytes = writer.bytes()
+        let second = writer.tensors[1]
+        // The header entry: name length (u64), name, dimension count (u32), dimensions (u64 each), type (u32), offset (u64).
+        var entry = Data()
+        withUnsafeBytes(of: UInt64(second.name.utf8.count).littleEndian) { entry.append(contentsOf: $0) }
+        entry.append(contentsOf: Array(second.name.utf8))
+        let start = try #require(bytes.range(of: entry)).upperBound
+        let offsetField = start + 4 + 8 * second.shape.count + 4
+        bytes.replaceSubrange(offsetField..<offsetField + 8, with: Data(count: 8))   // offset 0: the first tensor's data
+        let error = #expect(throws: ModelFileError.self) { try GGUFFile(path: GGUFWriter.temporaryFile(bytes)) }
+        guard case let .malformed(_, reason) = error, reason.contains("overlap") else {
+            Issue.record("got \(String(describing: error))"); return
+        }
+        #expect(reason.contains(second.name))
+    }
+
     @Test func tensorTypeTheEngineCannotUse() throws {
         var writer = TinyModel.writer()
         let first = writer.tensors[0]

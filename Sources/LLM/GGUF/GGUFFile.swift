@@ -101,6 +101,12 @@ public struct GGUFFile: Sendable {
                 throw .truncated(path: path, offset: mapping.count, reading: "the data of tensor \(tensor.name)")
             }
         }
+        // Each byte of tensor data belongs to one tensor: overlapping ranges mean a damaged or
+        // forged file (llama.cpp refuses them too).
+        let byOffset = tensors.sorted { $0.offset < $1.offset }
+        for (previous, next) in zip(byOffset, byOffset.dropFirst()) where previous.offset + previous.byteCount > next.offset {
+            throw .malformed(path: path, reason: "the data of tensors \(previous.name) and \(next.name) overlap")
+        }
     }
 
     private static func readValue(_ cursor: inout ByteCursor, rawType: UInt32, key: String, depth: Int = 0) throws(ModelFileError) -> GGUFValue {
