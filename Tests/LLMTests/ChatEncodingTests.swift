@@ -17,6 +17,24 @@ struct ChatEncodingTests {
         }
     }
 
+    /// A message starting or ending with spaces tokenizes as in the whole rendered prompt (what
+    /// llama.cpp does): the spaces merge with the markup's newline (`"\n "`, then `" "` + digits).
+    @Test(arguments: ["  12 apples and   7 pears  ", " x", "\n\nTwo blank lines first", "tab\t", "   "])
+    func contentAtPieceBoundariesTokenizesLikeTheWholePrompt(content: String) throws {
+        let model = try TestModels.model(.smollm2)
+        let messages: [ChatMessage] = [.system("You are a helpful assistant."), .user(content)]
+        let whole = model.tokenizer.encode(model.chatTemplate.render(messages))
+        #expect(model.encodeChat(messages) == whole)
+    }
+
+    @Test func leadingSpacesMatchLlamaCpp() throws {
+        let model = try TestModels.model(.smollm2)
+        let ids = model.encodeChat([.user("  12 apples and   7 pears  ")])
+        // llama.cpp: "user" 4093, "\n " 11181, " " + digit... ; piece by piece gave 4093, 198 ("\n"), 256 ("  ").
+        let user = try #require(ids.firstIndex(of: 4093))
+        #expect(Array(ids[user...].prefix(3)) == [4093, 11181, 33])
+    }
+
     @Test func specialTokenTextInAMessageStaysText() throws {
         let model = try TestModels.model(.smollm2)
         let imStart = try #require(model.tokenizer.id(of: "<|im_start|>"))

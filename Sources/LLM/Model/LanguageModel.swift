@@ -22,8 +22,6 @@ extension LanguageModel {
     /// message's content as plain text, so text such as `<|im_end|>` inside a message cannot
     /// open or close a turn.
     public func encodeChat(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> [Int32] {
-        chatTemplate.pieces(messages, addGenerationPrompt: addGenerationPrompt).flatMap {
-            tokenizer.encode($0.text, parseSpecial: $0.isMarkup)
-        }
+        tokenizer.encode(pieces: chatTemplate.pieces(messages, addGenerationPrompt: addGenerationPrompt).map { ($0.text, $0.isMarkup) })
     }
 }

@@ -36,6 +36,44 @@ extension Tokenizer {
         return out
     }
 
+    /// The ids of the text made of `pieces` joined, each piece parsing control tokens only when
+    /// its `parseSpecial` says so. Plain text is pre-tokenized across piece boundaries, as if the
+    /// text were one string: a chat message that starts with spaces merges with the newline of
+    /// the markup before it, exactly as whole-prompt tokenization does, while control tokens
+    /// spelled out in a message stay text.
+    public func encode(pieces: [(text: String, parseSpecial: Bool)]) -> [Int32] {
+        var joined: [UInt8] = []
+        var fragments: [TokenizerFragment] = []
+        for piece in pieces {
+            var text = piece.text
+            let base = joined.count
+            text.withUTF8 { utf8 in
+                joined.append(contentsOf: utf8)
+                for fragment in TokenizerSpecialSplitter.partition(utf8, tokens: specials, parseSpecial: piece.parseSpecial) {
+                    let range = (fragment.range.lowerBound + base)..<(fragment.range.upperBound + base)
+                    if fragment.special < 0, let last = fragments.last, last.special < 0, last.range.upperBound == range.lowerBound {
+                        fragments[fragments.count - 1].range = last.range.lowerBound..<range.upperBound
+                    } else {
+                        fragments.append(TokenizerFragment(range: range, special: fragment.special))
+                    }
+                }
+            }
+        }
+        var out: [Int32] = []
+        out.reserveCapacity(joined.count / 3 + 1)
+        var session = TokenizerEncodeSession()
+        joined.withUnsafeBufferPointer { utf8 in
+            for fragment in fragments {
+                if fragment.special >= 0 {
+                    out.append(fragment.special)
+                } else {
+                    encodePlain(utf8, fragment.range, into: &out, session: &session)
+                }
+            }
+        }
+        return out
+    }
+
     private func encodePlain(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Int32],
                              session: inout TokenizerEncodeSession) {
         session.chars.load(text, range)
