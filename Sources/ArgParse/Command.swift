@@ -9,6 +9,8 @@ public struct Command: Sendable {
     let arguments: [ArgumentSpec]
     /// The subcommands; empty for a leaf.
     public let subcommands: [Command]
+    /// What `--version` prints (the root's only).
+    public let version: String?
 
     /// Declares a leaf command with its options, flags and positionals.
     public init(_ name: String, summary: String, discussion: String? = nil,
@@ -18,20 +20,25 @@ public struct Command: Sendable {
         self.discussion = discussion
         self.arguments = arguments.map(\.spec)
         subcommands = []
+        version = nil
     }
 
-    /// Declares a group whose first argument must name one of `subcommands`.
-    public init(_ name: String, summary: String, discussion: String? = nil, subcommands: [Command]) {
+    /// Declares a group whose first argument must name one of `subcommands`. A group given a
+    /// `version` answers `--version` with it.
+    public init(_ name: String, summary: String, discussion: String? = nil, version: String? = nil, subcommands: [Command]) {
         self.name = name
         self.summary = summary
         self.discussion = discussion
         arguments = []
         self.subcommands = subcommands
+        self.version = version
     }
 
     /// Parses the command line (without the program name) against this command tree.
     ///
-    /// `-h`/`--help` anywhere before `--` yields the help of the deepest command named.
+    /// `-h`/`--help` anywhere before `--` yields the help of the deepest command named, as does
+    /// `help [command …]` where a subcommand is expected; `--version` right after the program
+    /// name yields its version. A mistyped command or option gets a "did you mean" suggestion.
     /// - Throws: ``UsageError`` for unknown commands or options, missing values, missing
     ///   required arguments, values that do not convert or validate, surplus arguments.
     public func parse(_ commandLine: [String]) throws(UsageError) -> ParseResult {
@@ -44,9 +51,12 @@ public struct Command: Sendable {
                                  commandPath: path)
             }
             if isHelp(word) { return .help(command.help(path: path)) }
+            if word == "--version", let version = command.version { return .version(version) }
+            if word == "help", !command.subcommands.contains(where: { $0.name == "help" }) {
+                return .help(try command.helpTopic(Array(rest.dropFirst()), path: path))
+            }
             guard let next = command.subcommands.first(where: { $0.name == word }) else {
-                let what = word.hasPrefix("-") ? "unknown option '\(word)'" : "unknown subcommand '\(word)'"
-                throw UsageError("\(what); expected one of: \(command.subcommandNames)", commandPath: path)
+                throw command.unknownSubcommand(word, path: path)
             }
             command = next
             path.append(word)
@@ -61,6 +71,26 @@ public struct Command: Sendable {
 
     private var subcommandNames: String { subcommands.map(\.name).joined(separator: ", ") }
 
+    private func unknownSubcommand(_ word: String, path: [String]) -> UsageError {
+        let what = word.hasPrefix("-") ? "unknown option '\(word)'"
+            : "unknown subcommand '\(word)'" + Suggestion.aside(for: word, in: subcommands.map(\.name))
+        return UsageError("\(what); expected one of: \(subcommandNames)", commandPath: path)
+    }
+
+    /// The help of the command that `words` name below this one (this one's for none).
+    private func helpTopic(_ words: [String], path: [String]) throws(UsageError) -> String {
+        var command = self
+        var path = path
+        for word in words {
+            guard let next = command.subcommands.first(where: { $0.name == word }) else {
+                throw command.unknownSubcommand(word, path: path)
+            }
+            command = next
+            path.append(word)
+        }
+        return command.help(path: path)
+    }
+
     private func isHelp(_ word: String) -> Bool { word == "-h" || word == "--help" }
 }
 
@@ -70,4 +100,6 @@ public enum ParseResult: Sendable {
     case run(ParsedCommand)
     /// Print this help text and exit successfully.
     case help(String)
+    /// Print this version and exit successfully.
+    case version(String)
 }

@@ -72,7 +72,10 @@ struct LeafParser {
         let found = name.hasPrefix("--")
             ? specs.first { $0.kind != .positional && "--" + $0.name == name }
             : specs.first { $0.short.map { "-\($0)" } == name }
-        guard let found else { throw error("unknown option '\(name)'") }
+        guard let found else {
+            let names = specs.filter { $0.kind != .positional }.map { "--" + $0.name }
+            throw error("unknown option '\(name)'" + Suggestion.aside(for: name, in: names))
+        }
         return found
     }
 

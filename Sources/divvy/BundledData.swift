@@ -11,14 +11,18 @@ enum BundledData {
     /// `path` as given when it exists or is absolute; else the same relative path in the
     /// executable's checkout, if there; else `path` as given (its error then names it).
     static func resolve(_ path: String) -> String {
-        let manager = FileManager.default
-        guard !path.hasPrefix("/"), !manager.fileExists(atPath: path) else { return path }
+        guard !path.hasPrefix("/"), !FileManager.default.fileExists(atPath: path) else { return path }
+        return inCheckout(path) ?? path
+    }
+
+    /// `relative` in the nearest folder above this executable that has it (the checkout it was built in).
+    static func inCheckout(_ relative: String) -> String? {
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         while folder.path != "/" {
-            let candidate = folder.appendingPathComponent(path).path
-            if manager.fileExists(atPath: candidate) { return candidate }
+            let candidate = folder.appendingPathComponent(relative).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
             folder.deleteLastPathComponent()
         }
-        return path
+        return nil
     }
 }

@@ -38,7 +38,7 @@ enum CommandRunner {
     static func run(root: Command, commands: [any CLICommand.Type], arguments: [String]) async -> Int32 {
         do {
             switch try root.parse(arguments) {
-            case let .help(text):
+            case let .help(text), let .version(text):
                 print(text)
                 return 0
             case let .run(parsed):

@@ -1,4 +1,4 @@
-import ArgParse
+@testable import ArgParse
 import Testing
 
 @Suite struct ParsingTests {
@@ -67,10 +67,10 @@ import Testing
 
     @Test func unknownOptionNamesItAndHintsAtHelp() throws {
         let error = try #require(S.usageError(["run", "t", "-m", "q", "--max-token", "5"]))
-        #expect(error.message == "unknown option '--max-token'")
+        #expect(error.message == "unknown option '--max-token' (did you mean '--max-tokens'?)")
         #expect(error.commandPath == ["divvy", "run"])
         #expect(error.hint == "See 'divvy run --help'.")
-        #expect(error.description == "error: unknown option '--max-token'\nSee 'divvy run --help'.")
+        #expect(error.description == "error: unknown option '--max-token' (did you mean '--max-tokens'?)\nSee 'divvy run --help'.")
     }
 
     @Test func unknownShortOption() {
@@ -124,10 +124,38 @@ import Testing
         #expect(missing?.message == "missing subcommand; expected one of: run, model")
         #expect(missing?.commandPath == ["divvy"])
         let unknown = S.usageError(["model", "inf"])
-        #expect(unknown?.message == "unknown subcommand 'inf'; expected one of: info")
+        #expect(unknown?.message == "unknown subcommand 'inf' (did you mean 'info'?); expected one of: info")
         #expect(unknown?.hint == "See 'divvy model --help'.")
         #expect(S.usageError(["--verbose", "run"])?.message
             == "unknown option '--verbose'; expected one of: run, model")
+    }
+
+    @Test func didYouMeanOnlyForCloseNames() {
+        #expect(S.usageError(["rnu"])?.message == "unknown subcommand 'rnu' (did you mean 'run'?); expected one of: run, model")
+        #expect(S.usageError(["solve"])?.message == "unknown subcommand 'solve'; expected one of: run, model")
+        #expect(S.usageError(["run", "t", "-m", "q", "--verbsoe"])?.message == "unknown option '--verbsoe' (did you mean '--verbose'?)")
+        #expect(S.usageError(["run", "t", "-m", "q", "--color"])?.message == "unknown option '--color'")
+    }
+
+    @Test func editDistanceCountsASwapOfNeighboursAsOneEdit() {
+        #expect(Suggestion.editDistance("slove", "solve") == 1)
+        #expect(Suggestion.editDistance("kitten", "sitting") == 3)
+        #expect(Suggestion.editDistance("", "abc") == 3)
+        #expect(Suggestion.closest(to: "slove", in: ["batch", "solve", "show"]) == "solve")
+        #expect(Suggestion.closest(to: "ab", in: ["xy"]) == nil)
+    }
+
+    @Test func helpCommandAndVersion() throws {
+        let root = Command("tool", summary: "A tool.", version: "tool 1.2", subcommands: [S.run])
+        guard case .version(let version) = try root.parse(["--version"]) else { Issue.record("no version"); return }
+        #expect(version == "tool 1.2")
+        guard case .help(let help) = try root.parse(["help", "run"]) else { Issue.record("no help"); return }
+        #expect(help.hasPrefix("OVERVIEW: Solve the tasks of a file."))
+        guard case .help(let top) = try root.parse(["help"]) else { Issue.record("no help"); return }
+        #expect(top.hasPrefix("OVERVIEW: A tool."))
+        #expect(throws: UsageError.self) { try root.parse(["help", "runn"]) }
+        // Without a version, --version is an unknown option like any other.
+        #expect(S.usageError(["--version"])?.message == "unknown option '--version'; expected one of: run, model")
     }
 
     @Test func exitCodesFollowSysexits() {

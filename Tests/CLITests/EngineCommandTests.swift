@@ -18,6 +18,21 @@ struct EngineCommandTests {
         #expect(unknown.status == 64)
     }
 
+    @Test func versionHelpCommandAndDidYouMean() throws {
+        let version = try DivvyProcess.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.range(of: #"^divvy, commit [0-9a-f]{7}\n$"#, options: .regularExpression) != nil, "\(version.stdout)")
+        let help = try DivvyProcess.run(["help", "solve"])
+        #expect(help.status == 0)
+        #expect(help.stdout == (try DivvyProcess.run(["solve", "--help"])).stdout)
+        let typo = try DivvyProcess.run(["slove", "What is 2 + 2?"])
+        #expect(typo.status == 64)
+        #expect(typo.stderr.contains("unknown subcommand 'slove' (did you mean 'solve'?)"))
+        let option = try DivvyProcess.run(["solve", "--max-token", "5", "x"])
+        #expect(option.status == 64)
+        #expect(option.stderr.contains("(did you mean '--max-tokens'?)"))
+    }
+
     @Test func helpExitsZero() throws {
         let help = try DivvyProcess.run(["generate", "--help"])
         #expect(help.status == 0)
