@@ -4,6 +4,8 @@ import SQLiteKit
 public enum AgentError: Error, Equatable, CustomStringConvertible {
     /// The database stayed locked by another connection longer than the busy timeout.
     case databaseBusy(path: String, waitedSeconds: Double)
+    /// A command that only reads found no database at this path.
+    case noDatabase(path: String)
     /// The file is not a database, or a damaged one.
     case databaseCorrupt(path: String, SQLiteError)
     /// Any other SQLite failure.
@@ -30,6 +32,8 @@ public enum AgentError: Error, Equatable, CustomStringConvertible {
         case let .kvBudgetExceeded(sequences, tokens, needed, budget):
             "\(sequences) sequences of \(tokens) tokens need \(needed) MiB of KV cache, over the budget of \(budget) MiB; "
                 + "lower --parallel or --max-tokens, or raise --kv-budget"
+        case .noDatabase(let path):
+            "no run database at \(path) (solve, batch or eval create one; --db or DIVVY_DB chooses another)"
         case .noSuchRun(let id): "no run \(id) in the database (list runs with: divvy runs)"
         case .corruptLog(let reason): "the run log is inconsistent: \(reason)"
         }

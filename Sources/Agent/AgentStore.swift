@@ -4,19 +4,27 @@ import SQLiteKit
 
 /// The run database: result cache, run log and memoised model identities, in one SQLite file.
 public final class AgentStore: Sendable {
-    /// `~/.local/share/divvy/divvy.db`.
-    public static var defaultPath: String {
-        FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/divvy/divvy.db").path
+    /// `$DIVVY_DB`, else `$XDG_DATA_HOME/divvy/divvy.db`, else `~/.local/share/divvy/divvy.db`.
+    public static var defaultPath: String { defaultPath(environment: ProcessInfo.processInfo.environment) }
+
+    static func defaultPath(environment: [String: String]) -> String {
+        if let path = environment["DIVVY_DB"], !path.isEmpty { return path }
+        // The XDG spec ignores a relative XDG_DATA_HOME.
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") { return data + "/divvy/divvy.db" }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/divvy/divvy.db").path
     }
 
     public let path: String
     let database: Database
     private let busyTimeout: Duration
 
-    /// Opens (creating the file and its folders) and migrates the database at `path`.
-    /// - Throws: ``AgentError/databaseBusy(path:waitedSeconds:)`` when another process keeps it
+    /// Opens (creating the file and its folders, unless `create` is false) and migrates the
+    /// database at `path`.
+    /// - Throws: ``AgentError/noDatabase(path:)`` when `create` is false and there is no file;
+    ///   ``AgentError/databaseBusy(path:waitedSeconds:)`` when another process keeps it
     ///   locked longer than `busyTimeout`, ``AgentError/database(path:_:)`` otherwise.
-    public init(path: String, busyTimeout: Duration = .seconds(5)) throws {
+    public init(path: String, create: Bool = true, busyTimeout: Duration = .seconds(5)) throws {
+        guard create || FileManager.default.fileExists(atPath: path) else { throw AgentError.noDatabase(path: path) }
         self.path = path
         self.busyTimeout = busyTimeout
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()

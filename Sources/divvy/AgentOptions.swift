@@ -5,7 +5,7 @@ import LLM
 
 /// Options shared by the commands that solve tasks or read the run database.
 enum AgentOptions {
-    static let db = Option<String>("db", valueName: "path", help: "Run database (created with its folders if missing).",
+    static let db = Option<String>("db", valueName: "path", help: "Run database (created with its folders if missing; $DIVVY_DB, else $XDG_DATA_HOME/divvy/divvy.db).",
                                    default: AgentStore.defaultPath)
     static let json = Flag("json", help: "Print JSON instead of text.")
     static let planner = Option<String>("planner", valueName: "name|path", help: "Planner model: short name or .gguf path.",
@@ -40,9 +40,10 @@ enum AgentOptions {
     static let solving: [any ArgumentDeclaration] = [db, planner, plannerLoRA, solver, paths, noPlan, exemplars, ExemplarChoice.option, parallel,
                                                      maxTokens, kvBudget, noCache, steps, json] + RemoteOptions.all
 
-    /// Opens the database named by `--db`.
-    static func store(_ arguments: ParsedCommand) throws -> AgentStore {
-        try AgentStore(path: arguments[db]!)
+    /// Opens the database named by `--db`; with `create` false (commands that only read), a
+    /// missing file is an error instead of a new empty database.
+    static func store(_ arguments: ParsedCommand, create: Bool = true) throws -> AgentStore {
+        try AgentStore(path: arguments[db]!, create: create)
     }
 
     /// Loads the local models (or connects to the servers given by `--solver-url`/`--planner-url`)
@@ -115,6 +116,7 @@ extension AgentError: ExitStatusError {
         switch self {
         case .databaseBusy: 75   // EX_TEMPFAIL: try again later
         case .database: 74       // EX_IOERR
+        case .noDatabase: 66     // EX_NOINPUT
         case .promptTooLong, .noSuchRun, .corruptLog, .databaseCorrupt: ExitCode.dataError
         case .kvBudgetExceeded: ExitCode.usage
         }

@@ -9,7 +9,7 @@ enum ReplayCommand: CLICommand {
                                  arguments: [runID, AgentOptions.db, AgentOptions.json])
 
     static func run(_ arguments: ParsedCommand) async throws {
-        let store = try AgentOptions.store(arguments)
+        let store = try AgentOptions.store(arguments, create: false)
         let run = try store.run(Int64(arguments[runID]!))
         let json = arguments[AgentOptions.json]
         if run.command == "batch" {

@@ -10,7 +10,7 @@ enum RunsCommand: CLICommand {
                                  arguments: [limit, AgentOptions.db, AgentOptions.json])
 
     static func run(_ arguments: ParsedCommand) async throws {
-        let runs = try AgentOptions.store(arguments).runSummaries(limit: arguments[limit]!)
+        let runs = try AgentOptions.store(arguments, create: false).runSummaries(limit: arguments[limit]!)
         if arguments[AgentOptions.json] { return try Console.printJSON(runs) }
         guard !runs.isEmpty else { return print("no runs yet") }
         print("run  command  status    started               tasks  correct  cache hits/misses  input")

@@ -10,7 +10,7 @@ enum ShowCommand: CLICommand {
                                  arguments: [runID, AgentOptions.db, AgentOptions.json])
 
     static func run(_ arguments: ParsedCommand) async throws {
-        let run = try AgentOptions.store(arguments).run(Int64(arguments[runID]!))
+        let run = try AgentOptions.store(arguments, create: false).run(Int64(arguments[runID]!))
         if arguments[AgentOptions.json] { return try Console.printJSON(run) }
         let s = run.settings
         print("run \(run.id) · \(run.command) · \(run.status) · started \(run.startedAt)"

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteKit
 import Testing
 
 /// `divvy solve`, `replay`, `runs`, `show` and `batch` run as real processes.
@@ -47,6 +48,7 @@ struct AgentCommandTests {
     @Test("Unknown runs and unreadable task files are errors with their own exit codes")
     func badInput() throws {
         let folder = try DivvyProcess.ScratchFolder()
+        _ = try Database(path: folder.path("divvy.db"))   // an empty database: show reads it, finds no run
         let show = try DivvyProcess.run(["show", "42", "--db", folder.path("divvy.db")])
         #expect(show.status == 65)
         #expect(show.stderr.contains("no run 42"))

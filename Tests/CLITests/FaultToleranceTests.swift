@@ -23,6 +23,25 @@ struct FaultToleranceTests {
         return Dictionary(grouping: rows, by: \.0).mapValues { $0.map(\.1) }
     }
 
+    @Test func readOnlyCommandsNeverCreateADatabase() throws {
+        let folder = try DivvyProcess.ScratchFolder()
+        let typo = folder.path("typo/x.db")
+        for command in [["runs"], ["show", "1"], ["replay", "1"]] {
+            let result = try DivvyProcess.run(command + ["--db", typo])
+            #expect(result.status == 66, "\(command)")
+            #expect(result.stderr.contains("no run database at \(typo)"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.path("typo")))
+    }
+
+    @Test func theDatabaseComesFromDIVVY_DBThenXDG_DATA_HOME() throws {
+        let folder = try DivvyProcess.ScratchFolder()
+        let named = try DivvyProcess.run(["runs"], environment: ["DIVVY_DB": folder.path("env.db"), "XDG_DATA_HOME": folder.path("xdg")])
+        #expect(named.status == 66 && named.stderr.contains("no run database at \(folder.path("env.db"))"))
+        let xdg = try DivvyProcess.run(["runs"], environment: ["DIVVY_DB": "", "XDG_DATA_HOME": folder.path("xdg")])
+        #expect(xdg.status == 66 && xdg.stderr.contains("no run database at \(folder.path("xdg"))/divvy/divvy.db"))
+    }
+
     @Test func damagedDatabaseGetsAClearErrorAndASuggestion() throws {
         let folder = try DivvyProcess.ScratchFolder()
         let db = folder.path("divvy.db")
