@@ -19,7 +19,11 @@ struct ProgramAnswer: Sendable, Equatable {
         case .failure(let error):
             (answer, note) = (nil, "program: " + error.description + (cut ? " (the reply was cut at the token limit)" : ""))
         case .success(let run):
-            guard let text = run.answerText else {
+            // A program that computes its result but forgets `answer = …` most often ends with the
+            // result's assignment: that variable answers, with a note.
+            var fallback: String?
+            if run.answerText == nil, let name = run.lastAssigned { fallback = name }
+            guard let text = run.answerText ?? fallback.flatMap({ run.globals[$0]?.description }) else {
                 (answer, note) = (nil, "program: no `answer` set and nothing printed")
                 return
             }
@@ -27,7 +31,7 @@ struct ProgramAnswer: Sendable, Equatable {
                 (answer, note) = (nil, "program: its answer `\(text.prefix(80))` holds no answer")
                 return
             }
-            (self.answer, note) = (AnswerExtractor.normalize(answer), nil)
+            (self.answer, note) = (AnswerExtractor.normalize(answer), fallback.map { "program: no `answer` set; `\($0)`, assigned last, answers" })
         }
     }
 }

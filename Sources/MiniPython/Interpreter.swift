@@ -17,6 +17,8 @@ final class Interpreter {
     private var work = 0
     private var allocated = 0
     private var callDepth = 0
+    /// The global name most recently bound by an assignment (plain or augmented) in global scope.
+    private var lastGlobalAssigned: String?
     /// Scopes that function values close over: cleared at the end to break reference cycles.
     private var capturedScopes: [Scope] = []
 
@@ -44,7 +46,8 @@ final class Interpreter {
             }
             budget = max(allowance, 0)
         }
-        return ProgramRun(printed: output.allLines, globals: values, steps: steps)
+        return ProgramRun(printed: output.allLines, globals: values, steps: steps,
+                          lastAssigned: lastGlobalAssigned.flatMap { values[$0] == nil ? nil : $0 })
     }
 
     private func releaseScopes() {
@@ -215,6 +218,7 @@ final class Interpreter {
         switch target {
         case .name(let name):
             scope.values[name] = value
+            if scope === globals { lastGlobalAssigned = name }
         case .subscripted(let baseExpr, let indexExpr):
             let container = try eval(baseExpr, scope)
             let index = try eval(indexExpr, scope)
@@ -254,6 +258,7 @@ final class Interpreter {
             let current = try lookup(name, scope)
             let value = try eval(valueExpr, scope)
             scope.values[name] = try inPlace(op, current, value)
+            if scope === globals { lastGlobalAssigned = name }
         case .subscripted(let baseExpr, let indexExpr):
             let container = try eval(baseExpr, scope)
             let index = try eval(indexExpr, scope)

@@ -7,6 +7,9 @@ public struct ProgramRun: Sendable {
     public let globals: [String: ProgramValue]
     /// Steps taken (see `ProgramLimits.maxSteps`).
     public let steps: Int
+    /// The global variable the program assigned last at the top level (a loop's body included,
+    /// a function's not), if it is among `globals`.
+    public let lastAssigned: String?
 
     /// The program's answer: the global `answer` if the program set one, else the last non-blank
     /// printed line (trimmed), else nil. A float answer keeps Python's text, e.g. "72.0".

@@ -91,7 +91,9 @@ struct ReasoningPathTests {
         #expect(unsafe.answer == nil && unsafe.note?.hasPrefix("program: ") == true)
         let endless = ProgramAnswer(reply: "```python\nwhile True:\n    pass\n```", cut: false)
         #expect(endless.answer == nil && endless.note != nil)
-        #expect(ProgramAnswer(reply: "```python\nx = 3\n```", cut: false).note == "program: no `answer` set and nothing printed")
+        let forgotten = ProgramAnswer(reply: "```python\nx = 3\ntotal = x * 4\n```", cut: false)
+        #expect(forgotten.answer == "12" && forgotten.note == "program: no `answer` set; `total`, assigned last, answers")
+        #expect(ProgramAnswer(reply: "```python\ndef f():\n    y = 2\n```", cut: false).note == "program: no `answer` set and nothing printed")
         #expect(ProgramAnswer(reply: "", cut: true).answer == nil)
     }
 
@@ -102,9 +104,8 @@ struct ReasoningPathTests {
     /// A solver that answers each path's prompt with `program` (with the plan), `plain` (without), `prose` (chain of thought).
     static func solver(withPlan: String, plain: String, prose: String) -> ScriptedBackend {
         ScriptedBackend(identity: "solver") { prompt in
-            if prompt.contains("Subquestions that may help") { return withPlan }
-            if prompt.contains("```python") { return plain }
-            return prose
+            if prompt.contains("step by step") { return prose }
+            return prompt.contains("\n\nSubquestions:\n") ? withPlan : plain
         }
     }
 

@@ -13,6 +13,10 @@ import Testing
         #expect(try run("print(5)\nanswer = 7").answerText == "7")
         #expect(try run("print('  total: 9  ')\nprint()").answerText == "total: 9")
         #expect(try run("x = 1").answerText == nil)
+        #expect(try run("x = 1").lastAssigned == "x")
+        #expect(try run("a = 1\nb = 2\nfor i in range(3):\n    a += i\n").lastAssigned == "a")
+        #expect(try run("t = 5\ndef f():\n    inner = 1\n    return inner\nf()").lastAssigned == "t")
+        #expect(try run("print(1)").lastAssigned == nil)
         #expect(try run("answer = 72.0").answerText == "72.0")
     }
 
