@@ -5,12 +5,14 @@ public enum BatchRun {
     public static let badLinePrefix = "line:"
 
     /// Solves the tasks loaded from `path` (`items` and the `problems` of bad lines), calling
-    /// `onRecord` with each task's record as it is committed: first those an earlier,
-    /// interrupted run already finished, then the bad lines, then the rest as they finish.
+    /// `onStart` with the run's id and how many of its tasks an earlier, interrupted run already
+    /// finished, then `onRecord` with each task's record as it is committed: first those already
+    /// finished, then the bad lines, then the rest as they finish.
     /// - Returns: the run's id and how many of its tasks were resumed from the log.
     /// `command` names the run in the log (`batch`, `eval:direct`, …); a run resumes only one with the same name.
     public static func run(command: String = "batch", path: String, items: [TaskItem], problems: [TaskLineProblem], solver: TaskSolver,
                            settings: RunSettings, store: AgentStore,
+                           onStart: (_ run: Int64, _ resumed: Int) -> Void = { _, _ in },
                            onRecord: @escaping @Sendable (TaskRecord) -> Void) async throws -> (run: Int64, resumed: Int) {
         var finished: [TaskRecord] = []
         let runID: Int64
@@ -21,6 +23,7 @@ public enum BatchRun {
             runID = try store.startRun(command: command, input: path, settings: settings)
         }
         let done = Set(finished.map(\.key))
+        onStart(runID, finished.count)
         finished.forEach(onRecord)
         for problem in problems where !done.contains(badLinePrefix + String(problem.line)) {
             let record = TaskRecord(key: badLinePrefix + String(problem.line), line: problem.line, task: "", gold: nil,

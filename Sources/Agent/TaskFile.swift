@@ -56,10 +56,14 @@ public struct TaskLineProblem: Sendable, Equatable, CustomStringConvertible {
 /// A task file that cannot be read at all.
 public enum TaskFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
+    /// The file was read, but none of its lines is a usable task.
+    case noTasks(path: String, badLines: Int)
 
     public var description: String {
         switch self {
         case let .unreadable(path, reason): "cannot read task file '\(path)': \(reason)"
+        case let .noTasks(path, badLines):
+            "no usable task in '\(path)': " + (badLines == 0 ? "it is empty" : "all \(badLines) of its lines are bad (see above)")
         }
     }
 }
@@ -72,6 +76,12 @@ public enum TaskFile {
     /// - Throws: ``TaskFileError/unreadable(path:reason:)`` when the file cannot be read.
     public static func load(_ path: String) throws(TaskFileError)
         -> (tasks: [TaskItem], problems: [TaskLineProblem]) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw .unreadable(path: path, reason: "no such file")
+        }
+        guard !isFolder.boolValue else { throw .unreadable(path: path, reason: "it is a folder, not a file") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw .unreadable(path: path, reason: "permission denied") }
         do {
             return parse(try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {

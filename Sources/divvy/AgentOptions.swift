@@ -134,6 +134,11 @@ extension LoRAAdapterFileError: ExitStatusError {
 }
 
 extension TaskFileError: ExitStatusError {
-    /// EX_NOINPUT: the task file cannot be read.
-    var exitStatus: Int32 { 66 }
+    /// EX_NOINPUT when the task file cannot be read, EX_DATAERR when it holds no usable task.
+    var exitStatus: Int32 {
+        switch self {
+        case .unreadable: 66
+        case .noTasks: ExitCode.dataError
+        }
+    }
 }

@@ -6,7 +6,8 @@ import Foundation
 enum BatchCommand: CLICommand {
     static let path = ["batch"]
     static let file = Positional<String>("file", help: "JSONL task file: {\"id\", \"task\" (or \"question\"), \"answer\"?} per line.")
-    static let out = Option<String>("out", valueName: "path", help: "Write the JSONL results here instead of stdout.")
+    static let out = Option<String>("out", valueName: "path",
+                                    help: "Write the JSONL results here, in the task file's order (on stdout they come as tasks finish).")
     static let command = Command("batch", summary: "Solve the tasks of a JSONL file; an interrupted run resumes where it stopped.",
                                  arguments: [file, out] + AgentOptions.solving)
 
@@ -14,18 +15,21 @@ enum BatchCommand: CLICommand {
         let path = URL(fileURLWithPath: arguments[file]!).standardizedFileURL.path
         let (items, problems) = try TaskFile.load(path)
         for problem in problems { Console.error("\(arguments[file]!): \(problem)") }
+        guard !items.isEmpty else { throw TaskFileError.noTasks(path: arguments[file]!, badLines: problems.count) }
         let store = try AgentOptions.store(arguments)
         let (solver, settings) = try AgentOptions.session(arguments, store: store) { _ in }
 
         let sink = try ResultSink(path: arguments[out])
         let progress = BatchProgress(total: items.count + problems.count, shown: Console.stderrIsTerminal)
-        let (runID, resumed) = try await BatchRun.run(path: path, items: items, problems: problems, solver: solver,
-                                                      settings: settings, store: store) { record in
-            sink.write(RunPrinter.batchLine(record))
+        let (runID, _) = try await BatchRun.run(path: path, items: items, problems: problems, solver: solver,
+                                                      settings: settings, store: store, onStart: { runID, resumed in
+            if resumed > 0 { Console.error("resuming run \(runID): \(RunPrinter.counted(resumed, "task")) already finished") }
+        }) { record in
+            sink.write(RunPrinter.batchLine(record), line: record.line)
             progress.add(record)
         }
         progress.end()
-        if resumed > 0 { Console.error("resumed run \(runID): \(resumed) tasks were already finished") }
+        try sink.finish()
         try printSummary(of: store.run(runID), json: arguments[AgentOptions.json], toStdout: arguments[out] != nil)
     }
 
@@ -58,12 +62,18 @@ enum BatchCommand: CLICommand {
     }
 }
 
-/// Where batch results go: a file (created or truncated) or stdout, one line at a time.
+/// Where batch results go: stdout, as tasks finish; or a file (created or truncated), written
+/// as tasks finish, so an interrupted run keeps every finished line, and rewritten in the task
+/// file's line order when the run ends.
 final class ResultSink: @unchecked Sendable {
     private let handle: FileHandle
-    private let lock = NSLock()
+    private let path: String?
+    /// Every line written to the file, with its task file line (bad lines have theirs too).
+    private var written: [(line: Int, text: String)] = []
+    private let lock = NSLock()   // guards `written` and the handle's writes
 
     init(path: String?) throws {
+        self.path = path
         guard let path else {
             handle = .standardOutput
             return
@@ -74,8 +84,18 @@ final class ResultSink: @unchecked Sendable {
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     }
 
-    func write(_ line: String) {
-        lock.withLock { handle.write(Data((line + "\n").utf8)) }
+    func write(_ text: String, line: Int?) {
+        lock.withLock {
+            handle.write(Data((text + "\n").utf8))
+            if path != nil { written.append((line ?? Int.max, text)) }
+        }
+    }
+
+    /// Rewrites the file in line order (stdout stays as written).
+    func finish() throws {
+        guard let path else { return }
+        let ordered = lock.withLock { written.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) } }
+        try Data(ordered.map { $0.element.text + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }
 

@@ -51,10 +51,11 @@ enum EvalCommand: CLICommand {
             var solver = base
             if mode.usesGoldPlans { solver.givenPlans = goldPlans }
             let progress = BatchProgress(total: items.count, shown: Console.stderrIsTerminal, label: mode.name)
-            let (runID, resumed) = try await BatchRun.run(command: mode.command, path: dataPath, items: items, problems: [],
-                                                          solver: solver, settings: settings, store: store) { progress.add($0) }
+            let (runID, _) = try await BatchRun.run(command: mode.command, path: dataPath, items: items, problems: [],
+                                                    solver: solver, settings: settings, store: store, onStart: { runID, resumed in
+                if resumed > 0 { Console.error("\(mode.name): resuming run \(runID), \(resumed) problems already done") }
+            }) { progress.add($0) }
             progress.end()
-            if resumed > 0 { Console.error("\(mode.name): resumed run \(runID), \(resumed) problems were already done") }
             let run = try store.run(runID)
             summaries.append(EvalSummary(mode: mode, run: run, goldPlans: goldPlans))
             runs.append((mode.name, run))

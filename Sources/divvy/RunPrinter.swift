@@ -72,6 +72,10 @@ enum RunPrinter {
     struct BatchLine: Encodable {
         let id: String?
         let line: Int?
+        let task: String?
+        let gold: String?
+        /// The plan's subquestions, when the planner gave some.
+        let plan: [String]?
         let answer: String?
         let confidence: Double?
         let correct: Bool?
@@ -83,7 +87,9 @@ enum RunPrinter {
 
     /// One JSONL result line of `batch`.
     static func batchLine(_ task: TaskRecord) -> String {
-        let line = BatchLine(id: task.key.hasPrefix(BatchRun.badLinePrefix) ? nil : task.key, line: task.line, answer: task.answer,
+        let isBadLine = task.key.hasPrefix(BatchRun.badLinePrefix)
+        let line = BatchLine(id: isBadLine ? nil : task.key, line: task.line, task: isBadLine ? nil : task.task, gold: task.gold,
+                             plan: task.plan.flatMap { $0.steps.isEmpty ? nil : $0.steps }, answer: task.answer,
                              confidence: task.confidence, correct: task.correct, error: task.error,
                              tokens: Tokens(prompt: task.promptTokens, completion: task.completionTokens),
                              cache: CacheCounts(hits: task.cacheHits, misses: task.cacheMisses), seconds: task.seconds)
@@ -92,16 +98,19 @@ enum RunPrinter {
         return String(decoding: (try? encoder.encode(line)) ?? Data(), as: UTF8.self)
     }
 
+    /// "1 task", "3 tasks".
+    static func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
     /// The summary of a batch run.
     static func batchSummary(_ run: RunRecord) -> String {
         let graded = run.tasks.filter { $0.correct != nil }
         let correct = graded.filter { $0.correct == true }.count
         let errors = run.tasks.filter { $0.error != nil }.count
-        var text = "run \(run.id): \(run.tasks.count) tasks"
+        var text = "run \(run.id): \(counted(run.tasks.count, "task"))"
         if !graded.isEmpty {
             text += ", \(correct)/\(graded.count) correct (\(String(format: "%.1f", 100 * Double(correct) / Double(graded.count)))%)"
         }
-        if errors > 0 { text += ", \(errors) errors" }
+        if errors > 0 { text += ", \(counted(errors, "error"))" }
         text += " · cache: \(run.cacheHits) hits, \(run.cacheMisses) misses"
         text += " · tokens: \(run.tasks.reduce(0) { $0 + $1.promptTokens }) in, \(run.tasks.reduce(0) { $0 + $1.completionTokens }) out"
         return text

@@ -42,6 +42,17 @@ struct FaultToleranceTests {
         #expect(xdg.status == 66 && xdg.stderr.contains("no run database at \(folder.path("xdg"))/divvy/divvy.db"))
     }
 
+    @Test func taskFilesWithNothingToSolveAreClearErrors() throws {
+        let folder = try DivvyProcess.ScratchFolder()
+        try "not json\n{\"id\": 1}\n".write(toFile: folder.path("bad.jsonl"), atomically: true, encoding: .utf8)
+        let allBad = try DivvyProcess.run(["batch", folder.path("bad.jsonl"), "--db", folder.path("divvy.db")] + Self.solving)
+        #expect(allBad.status == 65)
+        #expect(allBad.stderr.contains("all 2 of its lines are bad"))
+        let directory = try DivvyProcess.run(["batch", folder.url.path, "--db", folder.path("divvy.db")] + Self.solving)
+        #expect(directory.status == 66)
+        #expect(directory.stderr == "error: cannot read task file '\(folder.url.path)': it is a folder, not a file\n")
+    }
+
     @Test func damagedDatabaseGetsAClearErrorAndASuggestion() throws {
         let folder = try DivvyProcess.ScratchFolder()
         let db = folder.path("divvy.db")
@@ -96,7 +107,8 @@ struct FaultToleranceTests {
 
         let resumed = try DivvyProcess.run(["batch", tasks, "--db", db, "--out", folder.path("second.jsonl")] + Self.solving)
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(resumed.stderr.contains("resumed run 1: \(survived.count) tasks were already finished"))
+        let resumeLine = "resuming run 1: \(survived.count) task\(survived.count == 1 ? "" : "s") already finished"
+        #expect(resumed.stderr.hasPrefix(resumeLine) || resumed.stderr.contains("\n" + resumeLine), "said first: \(resumed.stderr)")
         let final = try Self.recordedTasks(db)
         #expect(final.keys.sorted() == [1], "the rerun resumed the killed run instead of starting another")
         #expect(Set(final[1] ?? []) == Set((1...8).map { "t\($0)" }))
@@ -104,6 +116,10 @@ struct FaultToleranceTests {
         #expect(Array((final[1] ?? []).prefix(survived.count)) == survived, "finished tasks kept as they were")
         let results = try String(contentsOfFile: folder.path("second.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(results.count == 8)
+        // In the task file's order, each line with its task and gold answer.
+        let lines = try results.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(lines.map { $0["id"] as? String } == (1...8).map { "t\($0)" })
+        #expect(lines.first?["task"] as? String == "What is 1 plus 1?" && lines.first?["gold"] as? String == "2")
     }
 
     @Test func twoBatchProcessesOnOneDatabaseBothFinish() throws {
