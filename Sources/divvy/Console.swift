@@ -21,3 +21,14 @@ enum Console {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }
+
+extension Console {
+    /// `text`, or all of standard input when `text` is `-` (a trailing newline dropped).
+    static func textOrStandardInput(_ text: String) -> String {
+        guard text == "-" else { return text }
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        var read = String(decoding: data, as: UTF8.self)
+        while read.hasSuffix("\n") || read.hasSuffix("\r") { read.removeLast() }
+        return read
+    }
+}

@@ -8,7 +8,7 @@ enum GenerateCommand: CLICommand {
     static let model = Option<String>("model", short: "m", valueName: "name|path", help: "Model short name or .gguf path.",
                                       default: "qwen2.5-coder-1.5b")
     static let lora = Option<String>("lora", valueName: "file", help: "LoRA adapter (GGUF) applied to the model.")
-    static let prompt = Option<String>("prompt", short: "p", valueName: "text", help: "The user message.", required: true)
+    static let prompt = Option<String>("prompt", short: "p", valueName: "text", help: "The user message; - reads it from standard input.", required: true)
     static let system = Option<String>("system", valueName: "text", help: "System message (default: the model's own).")
     static let maxTokens = Option<Int>("max-tokens", valueName: "n", help: "Most tokens to generate.", default: 256,
                                        validate: { $0 > 0 ? nil : "must be positive" })
@@ -49,7 +49,7 @@ enum GenerateCommand: CLICommand {
         let adapter = try arguments[lora].map { path throws(LoRAAdapterFileError) in try LoRAAdapter(path: path, config: loaded.config) }
         var messages: [ChatMessage] = []
         if let system = arguments[system] { messages.append(.system(system)) }
-        messages.append(.user(arguments[prompt]!))
+        messages.append(.user(Console.textOrStandardInput(arguments[prompt]!)))
         let promptIDs = loaded.encodeChat(messages)
         let contextSize = min(arguments[context]!, loaded.config.contextLength)
         guard promptIDs.count < contextSize else {

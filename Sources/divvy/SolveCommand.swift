@@ -5,12 +5,12 @@ import Foundation
 /// `divvy solve`: plan and solve one task along its reasoning paths, printing each path's answer as it comes.
 enum SolveCommand: CLICommand {
     static let path = ["solve"]
-    static let task = Positional<String>("task", help: "The task, e.g. a math word problem.")
+    static let task = Positional<String>("task", help: "The task, e.g. a math word problem; - reads it from standard input.")
     static let command = Command("solve", summary: "Solve one task: print its plan, each reasoning path's answer, then the answer most paths gave.",
                                  arguments: [task] + AgentOptions.solving)
 
     static func run(_ arguments: ParsedCommand) async throws {
-        let text = arguments[task]!
+        let text = Console.textOrStandardInput(arguments[task]!)
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw UsageError("the task is empty", commandPath: ["divvy", "solve"])
         }

@@ -45,6 +45,18 @@ struct AgentCommandTests {
         #expect(result.stderr.contains("scripts/fetch-models smollm2-135m"))
     }
 
+    @Test("solve - reads the task from standard input")
+    func taskFromStandardInput() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let result = try DivvyProcess.run(["solve", "-", "--db", folder.path("divvy.db"), "--no-plan", "--solver", "smollm2-135m",
+                                           "--max-tokens", "4"], input: "What is 6 plus 7?\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let shown = try DivvyProcess.run(["show", "1", "--db", folder.path("divvy.db")])
+        #expect(shown.stdout.contains("What is 6 plus 7?"))
+        #expect(!shown.stdout.contains("task: -\n"))
+    }
+
     @Test("Unknown runs and unreadable task files are errors with their own exit codes")
     func badInput() throws {
         let folder = try DivvyProcess.ScratchFolder()

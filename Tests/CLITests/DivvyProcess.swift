@@ -25,17 +25,24 @@ struct DivvyProcess {
         return process
     }
 
-    /// Runs `divvy arguments…` to completion (in `folder`, when given).
-    static func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) throws -> Output {
+    /// Runs `divvy arguments…` to completion (in `folder`, when given; with `input` on its standard input).
+    static func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil,
+                    input: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         if let folder { process.currentDirectoryURL = folder }
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -18,6 +18,17 @@ struct EngineCommandTests {
         #expect(unknown.status == 64)
     }
 
+    @Test func dashReadsThePromptFromStandardInput() throws {
+        let direct = try DivvyProcess.run(["generate", "-m", Self.testModel, "-p", "What is 6 plus 7?", "--max-tokens", "3", "--json"])
+        let piped = try DivvyProcess.run(["generate", "-m", Self.testModel, "-p", "-", "--max-tokens", "3", "--json"],
+                                         input: "What is 6 plus 7?\n")
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let ids = { (output: DivvyProcess.Output) in
+            (try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])?["promptIDs"] as? [Int]
+        }
+        #expect(ids(piped) != nil && ids(piped) == ids(direct))
+    }
+
     @Test func versionHelpCommandAndDidYouMean() throws {
         let version = try DivvyProcess.run(["--version"])
         #expect(version.status == 0)
