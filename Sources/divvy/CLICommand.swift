@@ -25,7 +25,7 @@ enum CommandTree {
         }
     }
 
-    static let groupSummaries = ["model": "Inspect model files."]
+    static let groupSummaries = ["model": "Inspect model files.", "cache": "Inspect or clear the result cache."]
 }
 
 /// Errors that choose the process's exit status.

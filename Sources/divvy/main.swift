@@ -4,7 +4,7 @@ import Foundation
 /// The command tree; each leaf maps to the function that runs it.
 let commands: [any CLICommand.Type] = [
     SolveCommand.self, BatchCommand.self, RunsCommand.self, ShowCommand.self, ReplayCommand.self,
-    EvalCommand.self, DistillCommand.self, GenerateCommand.self, ModelInfoCommand.self, BenchCommand.self, ServeCommand.self,
+    EvalCommand.self, CacheStatsCommand.self, CacheClearCommand.self, DistillCommand.self, GenerateCommand.self, ModelInfoCommand.self, BenchCommand.self, ServeCommand.self,
 ]
 
 let root = Command("divvy", summary: "Solve tasks by splitting them into subproblems, with local models.",
