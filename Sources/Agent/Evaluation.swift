@@ -88,6 +88,8 @@ public struct EvalSummary: Sendable, Codable, Equatable {
     /// CPU time of the run, all threads: compare modes by it when the machine was shared.
     public let cpuSeconds: Double
     public let cacheHits, cacheMisses: Int
+    /// Tasks the planner planned (it is asked only when a path that uses the plan runs).
+    public let plansMade: Int
     /// Tasks whose planner output was unusable and that were solved directly instead.
     public let planFallbacks: Int
     /// Plans the planner was stopped in at a repeated subquestion (kept without the repeat).
@@ -116,6 +118,7 @@ public struct EvalSummary: Sendable, Codable, Equatable {
         cpuSeconds = record.cpuSeconds ?? 0
         cacheHits = record.cacheHits
         cacheMisses = record.cacheMisses
+        plansMade = record.tasks.filter { [.planned, .direct, .fallback].contains($0.plan?.status) }.count
         planFallbacks = record.tasks.filter { $0.plan?.status == .fallback }.count
         plansCutAtRepeat = record.tasks.filter { task in
             let lines = (task.plan?.rawOutput ?? "").split(whereSeparator: \.isNewline)

@@ -13,7 +13,7 @@ public struct PlanQuality: Sendable, Codable, Equatable {
     /// The quality of the plans of `tasks` that have a gold plan in `gold` (by task key); nil when none has.
     public init?(tasks records: [TaskRecord], gold: [String: Plan]) {
         let pairs = records.compactMap { task -> ([String], [String])? in
-            guard let plan = task.plan, plan.status != .skipped, plan.status != .given,
+            guard let plan = task.plan, plan.status != .skipped, plan.status != .unneeded, plan.status != .given,
                   let goldPlan = gold[task.key] else { return nil }
             return (plan.steps, goldPlan.steps.map(\.question))
         }

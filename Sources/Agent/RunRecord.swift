@@ -7,8 +7,10 @@ public struct PlanRecord: Sendable, Codable, Equatable {
         case direct
         /// The planner's output was unusable (`reason` says why); the task was solved directly.
         case fallback
-        /// No planner ran (`--no-plan`).
+        /// No planner ran (`--no-plan`, or no reasoning path uses a plan).
         case skipped
+        /// The planner was not asked: the paths before the first that uses a plan settled the vote.
+        case unneeded
         /// The plan was given, not made by the planner (gold decompositions in `divvy eval`).
         case given
     }

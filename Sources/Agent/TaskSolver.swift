@@ -62,15 +62,18 @@ public struct TaskSolver: Sendable {
         var failure: String?
         var vote = PathVote([])
         do {
-            let (made, parsed, planCall) = try await makePlan(item)
-            plan = made
-            if let planCall { calls.append(planCall) }
-            onEvent(.planned(taskKey: item.id, made))
-            vote = try await solvePaths(parsed.isDirect ? paths.withoutPlan : paths, plan: parsed, task: item,
-                                        subproblems: &subproblems, calls: &calls)
+            // Without a planner (and no given plan) the plan is known at once: there is none.
+            var planned: (record: PlanRecord, plan: Plan)? = planner == nil && givenPlans[item.id] == nil
+                ? (PlanRecord(status: .skipped, steps: [], reason: nil, rawOutput: nil), .direct) : nil
+            vote = try await solvePaths(paths, task: item, planned: &planned, subproblems: &subproblems, calls: &calls)
+            plan = planned?.record ?? PlanRecord(status: paths.usesPlan ? .unneeded : .skipped, steps: [], reason: nil, rawOutput: nil)
         } catch {
             failure = String(describing: error)
         }
+        // Events in the order the log keeps them (the plan, then the paths in schedule order), so
+        // a replay prints what the run printed.
+        if let plan { onEvent(.planned(taskKey: item.id, plan)) }
+        subproblems.forEach { onEvent(.solved(taskKey: item.id, $0)) }
         let answers = subproblems.filter(\.isPathAnswer)
         let winner = vote.winner.map { answers[$0] }
         let answer = failure == nil ? winner?.answer : nil
@@ -110,15 +113,35 @@ public struct TaskSolver: Sendable {
 
     /// Runs `schedule` stage by stage, each stage's paths concurrently, until the paths left
     /// could no longer change the vote; returns the vote over the paths that ran.
-    private func solvePaths(_ schedule: PathSchedule, plan: Plan, task item: TaskItem,
+    ///
+    /// The plan is made (into `planned`) only when a stage that uses it is about to run, so a
+    /// schedule whose first paths need no plan pays for the planner only when they disagree.
+    /// Without a usable plan, a plan path runs plain, unless it then repeats an earlier path.
+    private func solvePaths(_ schedule: PathSchedule, task item: TaskItem, planned: inout (record: PlanRecord, plan: Plan)?,
                             subproblems: inout [SubproblemRecord], calls: inout [ModelCallRecord]) async throws -> PathVote {
+        let all = schedule.paths
+        /// The path run at flat index `i` (nil: dropped as a repeat), given what is known of the plan.
+        func effective(_ i: Int) -> ReasoningPath? {
+            guard let plan = planned?.plan, plan.isDirect else { return all[i] }
+            let plain = all[i].withoutPlan
+            return all[..<i].contains { $0.withoutPlan == plain } ? nil : plain
+        }
         var answers: [String?] = []
-        var remaining = schedule.paths.count
+        var start = 0
         for stage in schedule.stages {
+            let indices = start..<(start + stage.count)
+            start += stage.count
+            let remaining = (indices.lowerBound..<all.count).filter { effective($0) != nil }.count
             if !answers.isEmpty, PathVote.isSettled(answers, remaining: remaining) { break }
-            remaining -= stage.count
+            if planned == nil, stage.contains(where: \.usesPlan) {
+                let (record, plan, call) = try await makePlan(item)
+                planned = (record, plan)
+                if let call { calls.append(call) }
+            }
+            let plan = planned?.plan ?? .direct
+            let runnable = indices.compactMap(effective)
             let results = try await withThrowingTaskGroup(of: (Int, [SubproblemRecord], [ModelCallRecord]).self) { group in
-                for (index, path) in stage.enumerated() {
+                for (index, path) in runnable.enumerated() {
                     group.addTask {
                         let (records, pathCalls) = try await solvePath(path, plan: plan, task: item)
                         return (index, records, pathCalls)
@@ -128,9 +151,7 @@ public struct TaskSolver: Sendable {
                 for try await result in group { results.append(result) }
                 return results.sorted { $0.0 < $1.0 }
             }
-            // Events in schedule order, as the log keeps them, so a replay prints what the run printed.
             for (_, records, pathCalls) in results {
-                records.forEach { onEvent(.solved(taskKey: item.id, $0)) }
                 subproblems += records
                 calls += pathCalls
                 answers.append(records.last?.answer)

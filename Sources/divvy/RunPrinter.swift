@@ -11,6 +11,7 @@ enum RunPrinter {
         case .direct: ["Plan: no decomposition; solving directly"]
         case .fallback: ["Plan: unusable planner output (\(plan.reason ?? "no reason")); solving directly"]
         case .skipped: ["Plan: none (--no-plan, or no reasoning path uses one)"]
+        case .unneeded: ["Plan: not needed (the first reasoning paths agreed)"]
         }
     }
 

@@ -21,13 +21,12 @@ enum SolveCommand: CLICommand {
             switch event {
             case .planned(_, let plan):
                 RunPrinter.planLines(plan).forEach { print($0) }
-                if Console.stderrIsTerminal, plan.status == .planned { Console.error("solving…") }
             case .solved(_, let sub):
                 print(RunPrinter.stepLine(sub))
             }
         }
         let runID = try store.startRun(command: "solve", input: text, settings: settings)
-        if Console.stderrIsTerminal { Console.error(settings.noPlan ? "solving…" : "planning…") }
+        if Console.stderrIsTerminal { Console.error("solving…") }
         let timer = RunTimer()
         try await RunCoordinator.run([TaskItem(id: "1", task: text, answer: nil, line: 1)], solver: solver, inFlight: 1,
                                      store: store, run: runID) { _ in }

@@ -14,8 +14,8 @@ struct ReasoningPathTests {
         }
         let schedule = try PathSchedule(parsing: "pot,pot+plan/cot")
         #expect(schedule.stages.map { $0.map(\.description) } == [["pot", "pot+plan"], ["cot"]])
-        #expect(schedule == .standard && schedule.usesPlan)
-        #expect(PathSchedule.standard.description == "pot,pot+plan/cot")
+        #expect(schedule == Self.programsThenProse && schedule.usesPlan)
+        #expect(PathSchedule.standard.description == "pot,pot@1/pot+plan")
         #expect(throws: PathScheduleError.repeated("pot")) { try PathSchedule(parsing: "pot,cot/pot") }
         #expect(throws: PathScheduleError.unknownPath("")) { try PathSchedule(parsing: "pot,,cot") }
         #expect(throws: PathScheduleError.unknownPath("")) { try PathSchedule(parsing: "pot/") }
@@ -23,7 +23,8 @@ struct ReasoningPathTests {
 
     @Test("Without a plan, plan paths run plain and a path that then repeats another is dropped")
     func withoutPlan() throws {
-        #expect(PathSchedule.standard.withoutPlan.description == "pot/cot")
+        #expect(PathSchedule.standard.withoutPlan.description == "pot,pot@1")
+        #expect(Self.programsThenProse.withoutPlan.description == "pot/cot")
         #expect(try PathSchedule(parsing: "pot+plan/pot,cot+plan").withoutPlan.description == "pot/cot")
         #expect(try PathSchedule(parsing: "pot+plan@1,pot@1,pot").withoutPlan.description == "pot@1,pot")
         #expect(!PathSchedule.standard.withoutPlan.usesPlan)
@@ -99,6 +100,8 @@ struct ReasoningPathTests {
 
     static let task = TaskItem(id: "clips", task: "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether?",
                                answer: "72", line: 1)
+    /// `pot,pot+plan/cot`: two programs, chain of thought when they disagree (the default before `pot,pot@1/pot+plan`).
+    static let programsThenProse = PathSchedule(stages: [[ReasoningPath(.pot), ReasoningPath(.pot, usesPlan: true)], [ReasoningPath(.cot)]])
     static let plan = "1. How many clips did Natalia sell in May?\n2. How many clips did Natalia sell altogether in April and May?"
 
     /// A solver that answers each path's prompt with `program` (with the plan), `plain` (without), `prose` (chain of thought).
@@ -114,7 +117,7 @@ struct ReasoningPathTests {
         let planner = ScriptedBackend(identity: "planner") { _ in Self.plan }
         let solver = Self.solver(withPlan: "```python\nmay = 48 / 2\nanswer = 48 + may\n```",
                                  plain: "```python\nanswer = 48 + 24\n```", prose: "The answer is: 70")
-        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64, paths: .standard).solve(Self.task)
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64, paths: Self.programsThenProse).solve(Self.task)
         #expect(record.answer == "72" && record.correct == true && record.confidence == 1)
         #expect(record.subproblems.map(\.path) == ["pot", "pot+plan"])
         #expect(record.subproblems.map(\.kind) == [.program, .program])
@@ -130,7 +133,7 @@ struct ReasoningPathTests {
         let planner = ScriptedBackend(identity: "planner") { _ in Self.plan }
         let solver = Self.solver(withPlan: "```python\nanswer = 48 + 48 / 2\n```",
                                  plain: "```python\nanswer = 48 * 2\n```", prose: "48 + 24 = 72. The answer is: 72")
-        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64, paths: .standard).solve(Self.task)
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64, paths: Self.programsThenProse).solve(Self.task)
         #expect(record.subproblems.map(\.path) == ["pot", "pot+plan", "cot"])
         #expect(record.subproblems.map(\.answer) == ["96", "72", "72"])
         #expect(record.answer == "72" && abs((record.confidence ?? 0) - 2.0 / 3.0) < 1e-12)
@@ -142,14 +145,14 @@ struct ReasoningPathTests {
         let planner = ScriptedBackend(identity: "planner") { _ in Self.plan }
         let solver = Self.solver(withPlan: "```python\nimport os\nanswer = 72\n```",
                                  plain: "```python\nanswer = 48 + 24\n```", prose: "The answer is: 72")
-        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64, paths: .standard).solve(Self.task)
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64, paths: Self.programsThenProse).solve(Self.task)
         #expect(record.subproblems.map(\.path) == ["pot", "pot+plan"])
         #expect(record.subproblems[1].answer == nil && record.subproblems[1].note?.contains("import") == true)
         #expect(record.answer == "72" && record.confidence == 0.5)
         // The same failure in the first path leaves chain of thought to decide.
         let plainFails = Self.solver(withPlan: "```python\nanswer = 72\n```", plain: "```python\nopen('x')\n```",
                                      prose: "The answer is: 70")
-        let tie = await TaskSolver(planner: planner, solver: plainFails, cache: nil, maxTokens: 64, paths: .standard).solve(Self.task)
+        let tie = await TaskSolver(planner: planner, solver: plainFails, cache: nil, maxTokens: 64, paths: Self.programsThenProse).solve(Self.task)
         #expect(tie.subproblems.map(\.path) == ["pot", "pot+plan"])
         #expect(tie.answer == "72")
     }
@@ -158,10 +161,31 @@ struct ReasoningPathTests {
     func noPlan() async {
         let planner = ScriptedBackend(identity: "planner") { _ in "No decomposition needed." }
         let solver = Self.solver(withPlan: "unused", plain: "```python\nanswer = 72\n```", prose: "The answer is: 72")
-        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64, paths: .standard).solve(Self.task)
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64, paths: Self.programsThenProse).solve(Self.task)
         #expect(record.plan?.status == .direct)
         #expect(record.subproblems.map(\.path) == ["pot"])
         #expect(record.answer == "72" && record.confidence == 1)
+    }
+
+    @Test("The default schedule asks the planner only when the program and its sampled copy disagree")
+    func plannerOnlyOnDisagreement() async {
+        let planner = ScriptedBackend(identity: "planner") { _ in Self.plan }
+        let agreeing = Self.solver(withPlan: "```python\nanswer = 70\n```", plain: "```python\nanswer = 48 + 24\n```", prose: "")
+        let settled = await TaskSolver(planner: planner, solver: agreeing, cache: nil, maxTokens: 64, paths: .standard).solve(Self.task)
+        #expect(settled.subproblems.map(\.path) == ["pot", "pot@1"])
+        #expect(settled.plan?.status == .unneeded && planner.prompts.isEmpty)
+        #expect(settled.answer == "72" && settled.confidence == 1)
+
+        let split = ScriptedBackend(identity: "solver") { user, sampling in
+            if user.contains("\n\nSubquestions:\n") { return "```python\nmay = 48 / 2\nanswer = 48 + may\n```" }
+            return sampling.seed == 1 && sampling.temperature > 0 ? "```python\nanswer = 48 * 2\n```" : "```python\nanswer = 48 + 24\n```"
+        }
+        let decided = await TaskSolver(planner: planner, solver: split, cache: nil, maxTokens: 64, paths: .standard).solve(Self.task)
+        #expect(decided.subproblems.map(\.path) == ["pot", "pot@1", "pot+plan"])
+        #expect(decided.subproblems.map(\.answer) == ["72", "96", "72"])
+        #expect(decided.plan?.status == .planned && planner.prompts.count == 1)
+        #expect(decided.calls.map(\.role) == ["program", "program", "planner", "program"])
+        #expect(decided.answer == "72" && abs((decided.confidence ?? 0) - 2.0 / 3.0) < 1e-12)
     }
 
     @Test("A sampled copy asks for temperature 0.7 with its seed")
@@ -183,10 +207,10 @@ struct ReasoningPathLogTests {
         let planner = ScriptedBackend(identity: "planner") { _ in ReasoningPathTests.plan }
         let solver = ReasoningPathTests.solver(withPlan: "```python\nimport sys\n```", plain: "```python\nanswer = 72\n```",
                                                prose: "The answer is: 72")
-        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64, paths: .standard)
-            .solve(ReasoningPathTests.task)
+        let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64,
+                                      paths: ReasoningPathTests.programsThenProse).solve(ReasoningPathTests.task)
         var settings = testSettings(planner: planner, solver: solver, maxTokens: 64)
-        settings.paths = PathSchedule.standard.description
+        settings.paths = ReasoningPathTests.programsThenProse.description
         let run = try store.startRun(command: "solve", input: "clips", settings: settings)
         try store.recordTask(record, run: run)
         let read = try store.run(run)

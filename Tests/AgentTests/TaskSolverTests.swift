@@ -8,7 +8,7 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
     let identity: String
     let location = "scripted"
     let adapterPath: String?
-    private let reply: @Sendable (String) -> String
+    private let reply: @Sendable (String, SamplingParameters) -> String
     private let stopReason: String
     private let lock = NSLock()
     private var inFlight = 0
@@ -24,6 +24,14 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
         self.identity = identity
         self.adapterPath = adapterPath
         self.stopReason = stopReason
+        self.reply = { user, _ in reply(user) }
+    }
+
+    /// A backend whose reply also depends on the request's sampling (e.g. its seed).
+    init(identity: String, replyTo reply: @escaping @Sendable (String, SamplingParameters) -> String) {
+        self.identity = identity
+        adapterPath = nil
+        stopReason = "end_of_turn"
         self.reply = reply
     }
 
@@ -42,7 +50,7 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
         }
         try await Task.sleep(for: .milliseconds(100))
         lock.withLock { inFlight -= 1 }
-        return Completion(text: reply(user), promptTokens: user.count, completionTokens: 5, stopReason: stopReason, seconds: 0.1)
+        return Completion(text: reply(user, request.sampling), promptTokens: user.count, completionTokens: 5, stopReason: stopReason, seconds: 0.1)
     }
 }
 
