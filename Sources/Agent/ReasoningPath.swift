@@ -57,10 +57,9 @@ public struct PathSchedule: Hashable, Sendable, CustomStringConvertible {
     public let stages: [[ReasoningPath]]
 
     /// The shipped default (docs/evaluation.md has the measurements behind it).
-    /// `pot,pot@1/pot+plan`: a program and a sampled copy; only when they disagree does the
-    /// planner plan and the program with the plan decide.
-    public static let standard = PathSchedule(stages: [[ReasoningPath(.pot), ReasoningPath(.pot, seed: 1)],
-                                                       [ReasoningPath(.pot, usesPlan: true)]])
+    /// `pot,pot+plan/cot`: two programs, and chain of thought when they disagree.
+    public static let standard = PathSchedule(stages: [[ReasoningPath(.pot), ReasoningPath(.pot, usesPlan: true)],
+                                                       [ReasoningPath(.cot)]])
     /// Chain of thought alone (`--no-plan` before paths existed; eval's `direct`).
     public static let chainOfThought = PathSchedule(stages: [[ReasoningPath(.cot)]])
     /// Chain of thought with the plan as a hint (eval's `decomposed`).

@@ -57,29 +57,41 @@ enum SolverPrompt {
         [.system(system), .user("\(task)\nSolve it step by step, then end with \"The answer is: <answer>\".")]
     }
 
-    /// The system prompt of both program paths. All the instructions live here, before the task,
-    /// so every program call of every task shares them as one cached prefix and pays only for
-    /// its task (and plan).
+    /// The program paths' system prompt. Their instructions follow the task instead (measured: moved
+    /// into this shared prompt, with "Write no comments", `pot` fell from 133 to 122 of dev 101–300;
+    /// docs/journal/2026-12-07-shared-program-prompt.md).
     static let programSystem = """
     You are a careful problem solver. You answer with a short Python program that computes the \
-    answer exactly and stores it in a variable named `answer`. Use only plain Python: arithmetic, if, \
-    for loops and the math module; no input, no other imports. When subquestions are given, they may \
-    help but can be incomplete or wrong: set a variable for each quantity the problem gives, compute \
-    one named variable per subquestion, and add any step they miss; `answer` answers the problem's own \
-    question. Write no comments. Reply with the program only, in one ```python block.
+    answer exactly and stores it in a variable named `answer`.
+    """
+
+    /// The request for a program after the task (and its hint): plain arithmetic, the answer in `answer`.
+    private static let programRequest = """
+    Use only plain Python: arithmetic, if, for loops and the math module; no input, no other imports. \
+    Store the answer to the problem's question in `answer`. Reply with the program only, in one ```python block.
     """
 
     /// Program of thought on the whole task. The task comes first, so this prompt and
-    /// ``guidedProgram(task:steps:)`` share their cached prefix through the task.
+    /// ``guidedProgram(task:steps:)`` share their cached prefix.
     static func program(task: String) -> [ChatMessage] {
-        [.system(programSystem), .user(task)]
+        [.system(programSystem), .user("\(task)\n\n\(programRequest)")]
     }
 
-    /// Program of thought with the plan: the task, then its subquestions (the system prompt says
-    /// how to use them).
+    /// Program of thought with the plan: each subquestion becomes one named variable, and the
+    /// problem's own question decides the answer (a plan can be incomplete).
     static func guidedProgram(task: String, steps: [PlanStep]) -> [ChatMessage] {
         let questions = steps.map { "\($0.number). " + PlanReferences.rewrite($0.question) { "the answer to \($0)" } }
-        return [.system(programSystem), .user("\(task)\n\nSubquestions:\n\(questions.joined(separator: "\n"))")]
+        let text = """
+        \(task)
+
+        Subquestions that may help (they can be incomplete or wrong):
+        \(questions.joined(separator: "\n"))
+
+        Write a Python program that solves the problem: set a variable for each quantity the problem gives, \
+        compute one named variable per subquestion (after a comment with the subquestion), and add any step the \
+        subquestions miss. \(programRequest)
+        """
+        return [.system(programSystem), .user(text)]
     }
 
     /// Ends a program reply at its closing fence: what a model writes after its code is never used.

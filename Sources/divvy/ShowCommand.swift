@@ -6,8 +6,9 @@ import Foundation
 enum ShowCommand: CLICommand {
     static let path = ["show"]
     static let runID = Positional<Int>("run-id", help: "The run's id (see divvy runs).")
+    static let full = Flag("full", help: "Also print each task's whole text and everything the models wrote: the planner's plan and each path's reply.")
     static let command = Command("show", summary: "Print a run as a tree: tasks, plans, subproblems, model calls.",
-                                 arguments: [runID, AgentOptions.db, AgentOptions.json])
+                                 arguments: [runID, full, AgentOptions.db, AgentOptions.json])
 
     static func run(_ arguments: ParsedCommand) async throws {
         let run = try AgentOptions.store(arguments, create: false).run(Int64(arguments[runID]!))
@@ -23,35 +24,47 @@ enum ShowCommand: CLICommand {
             + " · \(run.cacheHits) hits, \(run.cacheMisses) misses")
         for (index, task) in run.tasks.enumerated() {
             let last = index == run.tasks.count - 1
-            printTask(task, branch: last ? "└─ " : "├─ ", indent: last ? "   " : "│  ")
+            printTask(task, full: arguments[full], branch: last ? "└─ " : "├─ ", indent: last ? "   " : "│  ")
         }
     }
 
-    private static func printTask(_ task: TaskRecord, branch: String, indent: String) {
+    /// A child of the tree: its first line, and with `--full` the text under it.
+    private struct Child {
+        let line: String
+        var text: String?
+    }
+
+    private static func printTask(_ task: TaskRecord, full: Bool, branch: String, indent: String) {
         var head = "task \(task.key)"
         if let line = task.line { head += " (line \(line))" }
         head += ": " + oneLine(task.task, 70)
         if let answer = task.answer { head += " → \(answer)" + (RunPrinter.agreement(task).map { " (\($0))" } ?? "") }
         if let correct = task.correct { head += correct ? " ✓" : " ✗ (gold \(task.gold ?? "?"))" }
         print(branch + head)
-        var children: [String] = []
-        if let error = task.error { children.append("error: \(error)") }
+        var children: [Child] = []
+        if full { children.append(Child(line: "task text:", text: task.task)) }
+        if let error = task.error { children.append(Child(line: "error: \(error)")) }
         if let plan = task.plan {
-            children.append("plan: \(plan.status.rawValue)" + (plan.reason.map { " (\($0))" } ?? "")
+            children.append(Child(line: "plan: \(plan.status.rawValue)" + (plan.reason.map { " (\($0))" } ?? "")
                 + (plan.steps.isEmpty ? "" : " · " + plan.steps.enumerated().map { "\($0.offset + 1). \($0.element)" }
-                    .joined(separator: " ")))
+                    .joined(separator: " ")), text: full ? plan.rawOutput : nil))
         }
         for sub in task.subproblems {
             let label = sub.kind == .step ? "[\(sub.number)] " + oneLine(sub.question, 70) : sub.path ?? sub.kind.rawValue
-            children.append("\(label) → \(sub.answer ?? "(no answer)")" + (sub.note.map { " (\($0))" } ?? ""))
+            children.append(Child(line: "\(label) → \(sub.answer ?? "(no answer)")" + (sub.note.map { " (\($0))" } ?? ""),
+                                  text: full ? sub.output : nil))
         }
         for call in task.calls {
-            children.append("call \(call.role)\(call.step.map { " \($0)" } ?? ""): \(call.promptTokens) in, "
-                + "\(call.completionTokens) out, " + String(format: "%.2f s", call.seconds) + (call.cacheHit ? ", cache hit" : ""))
+            children.append(Child(line: "call \(call.role)\(call.step.map { " \($0)" } ?? ""): \(call.promptTokens) in, "
+                + "\(call.completionTokens) out, " + String(format: "%.2f s", call.seconds) + (call.cacheHit ? ", cache hit" : "")))
         }
-        children.append(String(format: "%.2f s", task.seconds))
+        children.append(Child(line: String(format: "%.2f s", task.seconds)))
         for (index, child) in children.enumerated() {
-            print(indent + (index == children.count - 1 ? "└─ " : "├─ ") + child)
+            let last = index == children.count - 1
+            print(indent + (last ? "└─ " : "├─ ") + child.line)
+            for line in (child.text ?? "").split(separator: "\n", omittingEmptySubsequences: false) where child.text != nil {
+                print(indent + (last ? "   " : "│  ") + "  │ " + line)
+            }
         }
     }
 

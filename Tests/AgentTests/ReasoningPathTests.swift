@@ -14,8 +14,8 @@ struct ReasoningPathTests {
         }
         let schedule = try PathSchedule(parsing: "pot,pot+plan/cot")
         #expect(schedule.stages.map { $0.map(\.description) } == [["pot", "pot+plan"], ["cot"]])
-        #expect(schedule == Self.programsThenProse && schedule.usesPlan)
-        #expect(PathSchedule.standard.description == "pot,pot@1/pot+plan")
+        #expect(schedule == .standard && schedule.usesPlan)
+        #expect(PathSchedule.standard.description == "pot,pot+plan/cot")
         #expect(throws: PathScheduleError.repeated("pot")) { try PathSchedule(parsing: "pot,cot/pot") }
         #expect(throws: PathScheduleError.unknownPath("")) { try PathSchedule(parsing: "pot,,cot") }
         #expect(throws: PathScheduleError.unknownPath("")) { try PathSchedule(parsing: "pot/") }
@@ -23,8 +23,8 @@ struct ReasoningPathTests {
 
     @Test("Without a plan, plan paths run plain and a path that then repeats another is dropped")
     func withoutPlan() throws {
-        #expect(PathSchedule.standard.withoutPlan.description == "pot,pot@1")
-        #expect(Self.programsThenProse.withoutPlan.description == "pot/cot")
+        #expect(PathSchedule.standard.withoutPlan.description == "pot/cot")
+        #expect(Self.programThenPlan.withoutPlan.description == "pot,pot@1")
         #expect(try PathSchedule(parsing: "pot+plan/pot,cot+plan").withoutPlan.description == "pot/cot")
         #expect(try PathSchedule(parsing: "pot+plan@1,pot@1,pot").withoutPlan.description == "pot@1,pot")
         #expect(!PathSchedule.standard.withoutPlan.usesPlan)
@@ -100,15 +100,18 @@ struct ReasoningPathTests {
 
     static let task = TaskItem(id: "clips", task: "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether?",
                                answer: "72", line: 1)
-    /// `pot,pot+plan/cot`: two programs, chain of thought when they disagree (the default before `pot,pot@1/pot+plan`).
+    /// `pot,pot+plan/cot` (the default), spelled out: the tests below depend on its shape.
     static let programsThenProse = PathSchedule(stages: [[ReasoningPath(.pot), ReasoningPath(.pot, usesPlan: true)], [ReasoningPath(.cot)]])
+    /// `pot,pot@1/pot+plan`: the plan is needed only when the first two disagree.
+    static let programThenPlan = PathSchedule(stages: [[ReasoningPath(.pot), ReasoningPath(.pot, seed: 1)], [ReasoningPath(.pot, usesPlan: true)]])
     static let plan = "1. How many clips did Natalia sell in May?\n2. How many clips did Natalia sell altogether in April and May?"
 
     /// A solver that answers each path's prompt with `program` (with the plan), `plain` (without), `prose` (chain of thought).
     static func solver(withPlan: String, plain: String, prose: String) -> ScriptedBackend {
         ScriptedBackend(identity: "solver") { prompt in
-            if prompt.contains("step by step") { return prose }
-            return prompt.contains("\n\nSubquestions:\n") ? withPlan : plain
+            if prompt.contains("Subquestions that may help") { return withPlan }
+            if prompt.contains("```python") { return plain }
+            return prose
         }
     }
 
@@ -167,20 +170,20 @@ struct ReasoningPathTests {
         #expect(record.answer == "72" && record.confidence == 1)
     }
 
-    @Test("The default schedule asks the planner only when the program and its sampled copy disagree")
+    @Test("With pot,pot@1/pot+plan the planner is asked only when the program and its sampled copy disagree")
     func plannerOnlyOnDisagreement() async {
         let planner = ScriptedBackend(identity: "planner") { _ in Self.plan }
         let agreeing = Self.solver(withPlan: "```python\nanswer = 70\n```", plain: "```python\nanswer = 48 + 24\n```", prose: "")
-        let settled = await TaskSolver(planner: planner, solver: agreeing, cache: nil, maxTokens: 64, paths: .standard).solve(Self.task)
+        let settled = await TaskSolver(planner: planner, solver: agreeing, cache: nil, maxTokens: 64, paths: Self.programThenPlan).solve(Self.task)
         #expect(settled.subproblems.map(\.path) == ["pot", "pot@1"])
         #expect(settled.plan?.status == .unneeded && planner.prompts.isEmpty)
         #expect(settled.answer == "72" && settled.confidence == 1)
 
         let split = ScriptedBackend(identity: "solver") { user, sampling in
-            if user.contains("\n\nSubquestions:\n") { return "```python\nmay = 48 / 2\nanswer = 48 + may\n```" }
+            if user.contains("Subquestions that may help") { return "```python\nmay = 48 / 2\nanswer = 48 + may\n```" }
             return sampling.seed == 1 && sampling.temperature > 0 ? "```python\nanswer = 48 * 2\n```" : "```python\nanswer = 48 + 24\n```"
         }
-        let decided = await TaskSolver(planner: planner, solver: split, cache: nil, maxTokens: 64, paths: .standard).solve(Self.task)
+        let decided = await TaskSolver(planner: planner, solver: split, cache: nil, maxTokens: 64, paths: Self.programThenPlan).solve(Self.task)
         #expect(decided.subproblems.map(\.path) == ["pot", "pot@1", "pot+plan"])
         #expect(decided.subproblems.map(\.answer) == ["72", "96", "72"])
         #expect(decided.plan?.status == .planned && planner.prompts.count == 1)

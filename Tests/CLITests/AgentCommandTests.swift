@@ -55,6 +55,18 @@ struct AgentCommandTests {
         let shown = try DivvyProcess.run(["show", "1", "--db", folder.path("divvy.db")])
         #expect(shown.stdout.contains("What is 6 plus 7?"))
         #expect(!shown.stdout.contains("task: -\n"))
+        // --full adds the whole task and each path's reply, line by line, under its entry.
+        let full = try DivvyProcess.run(["show", "1", "--full", "--db", folder.path("divvy.db")])
+        #expect(full.status == 0)
+        #expect(full.stdout.contains("task text:\n") && full.stdout.contains("  │ What is 6 plus 7?\n"))
+        let json = try DivvyProcess.run(["show", "1", "--json", "--db", folder.path("divvy.db")])
+        let run = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let tasks = try #require(run["tasks"] as? [[String: Any]])
+        let outputs = (tasks.first?["subproblems"] as? [[String: Any]] ?? []).compactMap { $0["output"] as? String }
+        #expect(!outputs.isEmpty)
+        for output in outputs {
+            for line in output.split(separator: "\n") { #expect(full.stdout.contains("  │ " + line)) }
+        }
     }
 
     @Test("Unknown runs and unreadable task files are errors with their own exit codes")
