@@ -18,6 +18,7 @@ public enum BatchRun {
         let runID: Int64
         if let resumed = try store.resumableRun(command: command, input: path, settings: settings) {
             runID = resumed
+            try store.resumeRun(resumed)
             finished = try store.run(resumed).tasks
         } else {
             runID = try store.startRun(command: command, input: path, settings: settings)

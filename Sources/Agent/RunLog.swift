@@ -34,19 +34,37 @@ extension AgentStore {
         }
     }
 
-    /// The latest unfinished run of `command` on `input` with the same models and answer-changing
-    /// settings, which a new run can resume.
+    /// Marks run `id` interrupted (Ctrl-C or SIGTERM): its finished tasks are all recorded, and
+    /// the same command resumes it.
+    public func interruptRun(_ id: Int64, timer: RunTimer) throws {
+        try guarded {
+            try database.execute("""
+                UPDATE runs SET status = 'interrupted', seconds = coalesce(seconds, 0) + ?,
+                                cpu_seconds = coalesce(cpu_seconds, 0) + ? WHERE id = ? AND status = 'running'
+                """, [.real(timer.wallSeconds), .real(timer.cpuSeconds), .integer(id)])
+        }
+    }
+
+    /// Marks an interrupted run running again, as a resumed run is.
+    public func resumeRun(_ id: Int64) throws {
+        try guarded { try database.execute("UPDATE runs SET status = 'running' WHERE id = ? AND status = 'interrupted'", [.integer(id)]) }
+    }
+
+    /// The latest unfinished (running or interrupted) run of `command` on `input` with the same
+    /// models, answer-changing settings and cache setting, which a new run can resume: a run
+    /// without the cache never mixes with one that uses it.
     public func resumableRun(command: String, input: String, settings: RunSettings) throws -> Int64? {
         try guarded {
             try database.fetchAll("""
-                SELECT id FROM runs WHERE status = 'running' AND command = ? AND input = ? AND solver_identity = ?
+                SELECT id FROM runs WHERE status IN ('running', 'interrupted') AND command = ? AND input = ? AND solver_identity = ?
                     AND planner_identity IS ? AND no_plan = ? AND planner_exemplars = ? AND max_tokens = ?
-                    AND exemplar_source = ? AND steps = ? AND paths = ?
+                    AND exemplar_source = ? AND steps = ? AND paths = ? AND use_cache = ?
                 ORDER BY id DESC LIMIT 1
                 """, [.text(command), .text(input), .text(settings.solverIdentity),
                       settings.plannerIdentity.map(SQLiteValue.text) ?? .null, .integer(settings.noPlan ? 1 : 0),
                       .integer(Int64(settings.plannerExemplars)), .integer(Int64(settings.maxTokens)),
-                      .text(settings.exemplarSource), .text(settings.steps.rawValue), .text(settings.paths)]) { $0.int64(at: 0) }.first ?? nil
+                      .text(settings.exemplarSource), .text(settings.steps.rawValue), .text(settings.paths),
+                      .integer(settings.useCache ? 1 : 0)]) { $0.int64(at: 0) }.first ?? nil
         }
     }
 

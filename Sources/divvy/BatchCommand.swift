@@ -21,8 +21,10 @@ enum BatchCommand: CLICommand {
 
         let sink = try ResultSink(path: arguments[out])
         let progress = BatchProgress(total: items.count + problems.count, shown: Console.stderrIsTerminal)
+        let interrupt = RunInterrupt.install()
         let (runID, _) = try await BatchRun.run(path: path, items: items, problems: problems, solver: solver,
                                                       settings: settings, store: store, onStart: { runID, resumed in
+            interrupt.watch(runID, in: store, timer: RunTimer(), resume: "the same command resumes it")
             if resumed > 0 { Console.error("resuming run \(runID): \(RunPrinter.counted(resumed, "task")) already finished") }
         }) { record in
             sink.write(RunPrinter.batchLine(record), line: record.line)

@@ -45,6 +45,7 @@ enum EvalCommand: CLICommand {
         let baselineRun = try arguments[baseline].map { try store.run(Int64($0)) }
         var summaries: [EvalSummary] = []
         var runs: [(String, RunRecord)] = []
+        let interrupt = RunInterrupt.install()
         for mode in selected {
             let (base, settings) = try AgentOptions.session(arguments, store: store, schedule: mode.schedule,
                                                             noPlan: !mode.usesPlanner, plansGiven: mode.usesGoldPlans) { _ in }
@@ -53,6 +54,7 @@ enum EvalCommand: CLICommand {
             let progress = BatchProgress(total: items.count, shown: Console.stderrIsTerminal, label: mode.name)
             let (runID, _) = try await BatchRun.run(command: mode.command, path: dataPath, items: items, problems: [],
                                                     solver: solver, settings: settings, store: store, onStart: { runID, resumed in
+                interrupt.watch(runID, in: store, timer: RunTimer(), resume: "the same eval command resumes it")
                 if resumed > 0 { Console.error("\(mode.name): resuming run \(runID), \(resumed) problems already done") }
             }) { progress.add($0) }
             progress.end()

@@ -28,6 +28,7 @@ enum SolveCommand: CLICommand {
         let runID = try store.startRun(command: "solve", input: text, settings: settings)
         if Console.stderrIsTerminal { Console.error("solving…") }
         let timer = RunTimer()
+        RunInterrupt.install().watch(runID, in: store, timer: timer, resume: "solve it again to get its answer")
         try await RunCoordinator.run([TaskItem(id: "1", task: text, answer: nil, line: 1)], solver: solver, inFlight: 1,
                                      store: store, run: runID) { _ in }
         try store.finishRun(runID, timer: timer)

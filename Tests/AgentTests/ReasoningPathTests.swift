@@ -224,5 +224,13 @@ struct ReasoningPathLogTests {
         #expect(try store.resumableRun(command: "solve", input: "clips", settings: settings) == run)
         settings.paths = "pot"
         #expect(try store.resumableRun(command: "solve", input: "clips", settings: settings) == nil)
+        // A run with the cache never resumes one without it (or the reverse); an interrupted run resumes.
+        settings.paths = ReasoningPathTests.programsThenProse.description
+        settings.useCache.toggle()
+        #expect(try store.resumableRun(command: "solve", input: "clips", settings: settings) == nil)
+        settings.useCache.toggle()
+        try store.interruptRun(run, timer: RunTimer())
+        #expect(try store.run(run).status == "interrupted")
+        #expect(try store.resumableRun(command: "solve", input: "clips", settings: settings) == run)
     }
 }

@@ -122,6 +122,39 @@ struct FaultToleranceTests {
         #expect(lines.first?["task"] as? String == "What is 1 plus 1?" && lines.first?["gold"] as? String == "2")
     }
 
+    @Test func ctrlCMarksTheRunInterruptedAndExits130() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let tasks = try Self.taskFile(in: folder, count: 8), db = folder.path("divvy.db")
+        let process = Process()
+        process.executableURL = DivvyProcess.executable
+        process.arguments = ["batch", tasks, "--db", db, "--out", folder.path("first.jsonl")] + Self.solving
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var finished = 0
+        let deadline = Date().addingTimeInterval(120)
+        while finished < 2, process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            finished = (try? Self.recordedTasks(db).values.first?.count) ?? 0
+        }
+        try #require(process.isRunning, "the batch ended before it could be interrupted; make it longer")
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(stderr.contains("interrupted: run 1 keeps its"), "\(stderr)")
+        let database = try Database(path: db, flags: [.readOnly])
+        let status = try database.fetchAll("SELECT status FROM runs WHERE id = 1") { $0.string(at: 0) }.first ?? nil
+        #expect(status == "interrupted")
+        let resumed = try DivvyProcess.run(["batch", tasks, "--db", db, "--out", folder.path("second.jsonl")] + Self.solving)
+        #expect(resumed.status == 0)
+        #expect(resumed.stderr.contains("resuming run 1"))
+        let after = try database.fetchAll("SELECT status FROM runs") { $0.string(at: 0) }
+        #expect(after == ["finished"])
+    }
+
     @Test func twoBatchProcessesOnOneDatabaseBothFinish() throws {
         try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
         let folder = try DivvyProcess.ScratchFolder()
