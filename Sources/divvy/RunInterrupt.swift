@@ -14,14 +14,7 @@ final class RunInterrupt: @unchecked Sendable {
     /// Starts listening for SIGINT and SIGTERM; from now on they end the process through `stop`.
     static func install() -> RunInterrupt {
         let interrupt = RunInterrupt()
-        let queue = DispatchQueue(label: "divvy.run-interrupt")
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)   // delivered through the dispatch source instead
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { interrupt.stop() }
-            source.resume()
-            interrupt.sources.append(source)
-        }
+        interrupt.sources = TerminationSignals.listen(label: "divvy.run-interrupt") { interrupt.stop() }
         return interrupt
     }
 

@@ -12,14 +12,7 @@ final class StopRequest: @unchecked Sendable {
     /// Starts listening for SIGINT and SIGTERM; they no longer end the process on the first one.
     static func onInterrupt() -> StopRequest {
         let request = StopRequest()
-        let queue = DispatchQueue(label: "divvy.stop-request")
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)   // delivered through the dispatch source instead
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { request.signalled() }
-            source.resume()
-            request.sources.append(source)
-        }
+        request.sources = TerminationSignals.listen(label: "divvy.stop-request") { request.signalled() }
         return request
     }
 

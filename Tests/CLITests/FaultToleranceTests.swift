@@ -16,6 +16,16 @@ struct FaultToleranceTests {
         return path
     }
 
+    /// Waits (two minutes at most) until `process` has recorded `count` tasks in `db` or has ended.
+    static func waitForRecordedTasks(_ count: Int, in db: String, by process: Process) {
+        var recorded = 0
+        let deadline = Date().addingTimeInterval(120)
+        while recorded < count, process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            recorded = (try? recordedTasks(db).values.first?.count) ?? 0
+        }
+    }
+
     /// Task keys recorded per run, read straight from the database.
     static func recordedTasks(_ db: String) throws -> [Int64: [String]] {
         let database = try Database(path: db, flags: [.readOnly])
@@ -92,12 +102,7 @@ struct FaultToleranceTests {
         let tasks = try Self.taskFile(in: folder, count: 8), db = folder.path("divvy.db")
         let arguments = ["batch", tasks, "--db", db, "--out", folder.path("first.jsonl")] + Self.solving
         let process = try DivvyProcess.start(arguments)
-        var finishedBeforeKill = 0
-        let deadline = Date().addingTimeInterval(120)
-        while finishedBeforeKill < 2, process.isRunning, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.2)
-            finishedBeforeKill = (try? Self.recordedTasks(db).values.first?.count) ?? 0
-        }
+        Self.waitForRecordedTasks(2, in: db, by: process)
         try #require(process.isRunning, "the batch ended before it could be killed; make it longer")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -133,12 +138,7 @@ struct FaultToleranceTests {
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        var finished = 0
-        let deadline = Date().addingTimeInterval(120)
-        while finished < 2, process.isRunning, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.2)
-            finished = (try? Self.recordedTasks(db).values.first?.count) ?? 0
-        }
+        Self.waitForRecordedTasks(2, in: db, by: process)
         try #require(process.isRunning, "the batch ended before it could be interrupted; make it longer")
         kill(process.processIdentifier, SIGINT)
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
