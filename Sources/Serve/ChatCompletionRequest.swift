@@ -1,7 +1,9 @@
 import Foundation
 import LLM
 
-/// The body of `POST /v1/chat/completions`: the fields this server uses (others are ignored).
+/// The body of `POST /v1/chat/completions`: the fields this server uses. A field it cannot honour
+/// (``unsupportedFields``) is refused with a 400 naming it, unless its value asks for nothing;
+/// other unknown fields are ignored.
 struct ChatCompletionRequest: Decodable {
     struct Message: Decodable {
         let role: String
@@ -64,11 +66,38 @@ struct ChatCompletionRequest: Decodable {
             throw .invalidRequest("the body is not valid JSON")
         }
         try request.validate()
+        if let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
+            for (field, asksForNothing) in unsupportedFields where object[field].map({ !($0 is NSNull) && !asksForNothing($0) }) == true {
+                throw .invalidRequest("'\(field)' is not supported by this server", param: field, code: "unsupported_parameter")
+            }
+        }
         return request
     }
 
+    /// Fields whose effect this server does not implement, each with the values that ask for
+    /// nothing (and so are accepted).
+    static let unsupportedFields: [(String, @Sendable (Any) -> Bool)] = [
+        ("response_format", { (($0 as? [String: Any])?["type"] as? String) == "text" }),
+        ("logprobs", { ($0 as? Bool) == false }),
+        ("top_logprobs", { ($0 as? Int) == 0 }),
+        ("tools", { ($0 as? [Any])?.isEmpty == true }),
+        ("functions", { ($0 as? [Any])?.isEmpty == true }),
+        ("tool_choice", { ($0 as? String) == "none" }),
+        ("function_call", { ($0 as? String) == "none" }),
+        ("logit_bias", { ($0 as? [String: Any])?.isEmpty == true }),
+        ("presence_penalty", { ($0 as? Double) == 0 }),
+        ("frequency_penalty", { ($0 as? Double) == 0 }),
+    ]
+
+    /// The roles the chat templates render.
+    static let roles: Set<String> = ["system", "user", "assistant", "tool"]
+
     private func validate() throws(APIError) {
         guard !messages.isEmpty else { throw .invalidRequest("'messages' must not be empty", param: "messages") }
+        if let index = messages.firstIndex(where: { !Self.roles.contains($0.role) }) {
+            throw .invalidRequest("messages[\(index)].role '\(messages[index].role)' is not one of "
+                + Self.roles.sorted().joined(separator: ", "), param: "messages[\(index)].role")
+        }
         if let n, n != 1 { throw .invalidRequest("only n = 1 is supported", param: "n") }
         if let tokens = maxCompletionTokens ?? maxTokens, tokens < 1 {
             throw .invalidRequest("'max_tokens' must be at least 1", param: "max_tokens")

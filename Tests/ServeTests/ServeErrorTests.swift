@@ -18,7 +18,20 @@ import Testing
         (#"{"messages": [{"role": "user", "content": "hi"}], "stream": "yes"}"#, "stream"),
         (#"{"messages": [{"role": "user", "content": "hi"}], "stop": 3}"#, "stop"),
         (#"{"messages": [{"role": "user", "content": "hi"}], "n": 2}"#, "n"),
+        (#"{"messages": [{"role": "wizard", "content": "hi"}]}"#, "messages[0].role"),
+        (#"{"messages": [{"role": "user", "content": "hi"}], "response_format": {"type": "json_object"}}"#, "response_format"),
+        (#"{"messages": [{"role": "user", "content": "hi"}], "logprobs": true}"#, "logprobs"),
+        (#"{"messages": [{"role": "user", "content": "hi"}], "tools": [{"type": "function"}]}"#, "tools"),
+        (#"{"messages": [{"role": "user", "content": "hi"}], "presence_penalty": 0.5}"#, "presence_penalty"),
     ]
+
+    /// The same fields with values that ask for nothing are accepted.
+    @Test func fieldsThatAskForNothingAreAccepted() throws {
+        let server = try RunningServer()
+        let body = #"{"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 2, "temperature": 0, "#
+            + #""response_format": {"type": "text"}, "logprobs": false, "tools": [], "tool_choice": "none", "presence_penalty": 0}"#
+        #expect(try server.complete(body).status == 200)
+    }
 
     @Test func badRequestsGetOpenAIErrorsAndTheServerGoesOn() throws {
         let server = try RunningServer()
