@@ -44,11 +44,8 @@ public struct CacheInventory: Sendable {
         let (filter, bindings) = Self.filter(model: model, olderThan: olderThan)
         return try store.guarded {
             try store.database.transaction {
-                let count = try store.database.fetchAll("SELECT COUNT(*) FROM cache_entries c \(filter)", bindings) {
-                    Int($0.int64(at: 0) ?? 0)
-                }.first ?? 0
                 try store.database.execute("DELETE FROM cache_entries AS c \(filter)", bindings)
-                return count
+                return store.database.changes
             }
         }
     }

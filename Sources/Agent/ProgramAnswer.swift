@@ -21,8 +21,7 @@ struct ProgramAnswer: Sendable, Equatable {
         case .success(let run):
             // A program that computes its result but forgets `answer = …` most often ends with the
             // result's assignment: that variable answers, with a note.
-            var fallback: String?
-            if run.answerText == nil, let name = run.lastAssigned { fallback = name }
+            let fallback = run.answerText == nil ? run.lastAssigned : nil
             guard let text = run.answerText ?? fallback.flatMap({ run.globals[$0]?.description }) else {
                 (answer, note) = (nil, "program: no `answer` set and nothing printed")
                 return

@@ -90,9 +90,7 @@ public struct TaskSolver: Sendable {
         if let given = givenPlans[item.id] {
             return (PlanRecord(status: .given, steps: given.steps.map(\.question), reason: nil, rawOutput: nil), given, nil)
         }
-        guard let planner, paths.usesPlan else {
-            return (PlanRecord(status: .skipped, steps: [], reason: nil, rawOutput: nil), .direct, nil)
-        }
+        guard let planner else { return (PlanRecord(status: .skipped, steps: [], reason: nil, rawOutput: nil), .direct, nil) }
         let prompt = planner.adapterPath == nil
             ? PlannerPrompt.messages(task: item.task, exemplars: exemplars.pick(for: item.task, count: plannerExemplars))
             : PlannerPrompt.trained(task: item.task)

@@ -62,8 +62,10 @@ enum ShowCommand: CLICommand {
         for (index, child) in children.enumerated() {
             let last = index == children.count - 1
             print(indent + (last ? "└─ " : "├─ ") + child.line)
-            for line in (child.text ?? "").split(separator: "\n", omittingEmptySubsequences: false) where child.text != nil {
-                print(indent + (last ? "   " : "│  ") + "  │ " + line)
+            if let text = child.text {
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                    print(indent + (last ? "   " : "│  ") + "  │ " + line)
+                }
             }
         }
     }

@@ -23,15 +23,7 @@ extension Tokenizer {
         if addSpecial, addsBOS, let bos = bosID { out.append(bos) }
         var text = text
         text.withUTF8 { utf8 in
-            out.reserveCapacity(out.count + utf8.count / 3 + 1)
-            var session = TokenizerEncodeSession()
-            for fragment in TokenizerSpecialSplitter.partition(utf8, tokens: specials, parseSpecial: parseSpecial) {
-                if fragment.special >= 0 {
-                    out.append(fragment.special)
-                } else {
-                    encodePlain(utf8, fragment.range, into: &out, session: &session)
-                }
-            }
+            encode(utf8, TokenizerSpecialSplitter.partition(utf8, tokens: specials, parseSpecial: parseSpecial), into: &out)
         }
         return out
     }
@@ -60,18 +52,22 @@ extension Tokenizer {
             }
         }
         var out: [Int32] = []
-        out.reserveCapacity(joined.count / 3 + 1)
+        joined.withUnsafeBufferPointer { encode($0, fragments, into: &out) }
+        return out
+    }
+
+    /// Appends the ids of `text` cut into `fragments`: special tokens as they are, plain stretches
+    /// pre-tokenized and merged.
+    private func encode(_ text: UnsafeBufferPointer<UInt8>, _ fragments: [TokenizerFragment], into out: inout [Int32]) {
+        out.reserveCapacity(out.count + text.count / 3 + 1)
         var session = TokenizerEncodeSession()
-        joined.withUnsafeBufferPointer { utf8 in
-            for fragment in fragments {
-                if fragment.special >= 0 {
-                    out.append(fragment.special)
-                } else {
-                    encodePlain(utf8, fragment.range, into: &out, session: &session)
-                }
+        for fragment in fragments {
+            if fragment.special >= 0 {
+                out.append(fragment.special)
+            } else {
+                encodePlain(text, fragment.range, into: &out, session: &session)
             }
         }
-        return out
     }
 
     private func encodePlain(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Int32],
