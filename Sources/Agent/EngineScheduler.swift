@@ -44,12 +44,14 @@ public actor EngineScheduler {
     private var looping = false
 
     /// One engine per model (with its LoRA adapter, if any), each with a KV cache of `capacity`
-    /// tokens; at most `maxSequences` requests run at once on each.
-    public init(models: [(LanguageModel, LoRAAdapter?)], capacity: Int, maxSequences: Int) {
+    /// tokens; at most `maxSequences` requests run at once on each, drafting ahead by `speculation`.
+    public init(models: [(LanguageModel, LoRAAdapter?)], capacity: Int, maxSequences: Int,
+                speculation: SpeculationPolicy = SpeculationPolicy()) {
         engines = models.map { model, adapter in
-            Engine(generator: BatchGenerator(context: InferenceContext(model: model, capacity: capacity, adapter: adapter),
-                                             tokenizer: model.tokenizer),
-                   capacity: capacity, sequenceLimit: model.config.contextLength)
+            let generator = BatchGenerator(context: InferenceContext(model: model, capacity: capacity, adapter: adapter),
+                                           tokenizer: model.tokenizer)
+            generator.speculation = speculation
+            return Engine(generator: generator, capacity: capacity, sequenceLimit: model.config.contextLength)
         }
         self.maxSequences = max(1, min(maxSequences, KVCache.maxSequences))
     }

@@ -55,9 +55,11 @@ public enum LocalModels {
     /// different adapters shares the mapped weights but gets an engine (and KV cache) per adapter.
     /// Each engine's KV cache holds `parallel` sequences of `tokensPerSequence` tokens; the
     /// caches of all engines together must fit in `kvBudgetMiB`, else nothing is allocated.
+    /// Engines draft tokens ahead by `speculation`.
     /// - Throws: `ModelFileError` for a bad model file, `LoRAAdapterFileError` for a bad adapter.
     public static func load(_ specs: [LocalModelSpec], store: AgentStore, parallel: Int, tokensPerSequence: Int,
-                            kvBudgetMiB: Int = defaultKVBudgetMiB) throws -> [LocalBackend] {
+                            kvBudgetMiB: Int = defaultKVBudgetMiB,
+                            speculation: SpeculationPolicy = SpeculationPolicy()) throws -> [LocalBackend] {
         var engines: [LocalModelSpec] = []
         for spec in specs where !engines.contains(spec) { engines.append(spec) }
         var models: [String: LanguageModel] = [:]
@@ -81,7 +83,7 @@ public enum LocalModels {
                 identities.append(identity)
             }
         }
-        let scheduler = EngineScheduler(models: loaded, capacity: cells, maxSequences: parallel)
+        let scheduler = EngineScheduler(models: loaded, capacity: cells, maxSequences: parallel, speculation: speculation)
         return specs.map { spec in
             let index = engines.firstIndex(of: spec)!
             return LocalBackend(model: loaded[index].0, identity: identities[index], adapterPath: spec.adapterPath,

@@ -16,15 +16,18 @@ public final class ChatServer: Sendable {
         /// Requests that may wait for a free slot before the server answers 503.
         public var maxQueue: Int
         public var maxBodyBytes: Int
+        /// When decoding requests draft tokens ahead.
+        public var speculation: SpeculationPolicy
 
         public init(host: String = "127.0.0.1", port: UInt16 = 8080, parallel: Int = 4, contextPerRequest: Int = 2048,
-                    maxQueue: Int = 16, maxBodyBytes: Int = 1 << 20) {
+                    maxQueue: Int = 16, maxBodyBytes: Int = 1 << 20, speculation: SpeculationPolicy = SpeculationPolicy()) {
             self.host = host
             self.port = port
             self.parallel = parallel
             self.contextPerRequest = contextPerRequest
             self.maxQueue = maxQueue
             self.maxBodyBytes = maxBodyBytes
+            self.speculation = speculation
         }
     }
 
@@ -35,7 +38,7 @@ public final class ChatServer: Sendable {
     public init(model: LanguageModel, modelName: String, configuration: Configuration) throws(SocketError) {
         let context = min(configuration.contextPerRequest, model.config.contextLength)
         engine = InferenceEngine(model: model, parallel: configuration.parallel, contextPerRequest: context,
-                                 maxQueue: configuration.maxQueue)
+                                 maxQueue: configuration.maxQueue, speculation: configuration.speculation)
         let routes = ChatRoutes(engine: engine, modelName: modelName, created: Int(Date().timeIntervalSince1970))
         do {
             http = try HTTPServer(

@@ -14,6 +14,8 @@ public final class InferenceEngine: Sendable {
     /// Requests that may wait for a slot; more are refused (503).
     public let maxQueue: Int
     public let model: LanguageModel
+    /// When decoding requests draft tokens ahead.
+    public let speculation: SpeculationPolicy
 
     private struct Inbox {
         var waiting: [EngineJob] = []
@@ -27,8 +29,10 @@ public final class InferenceEngine: Sendable {
     private let wake = DispatchSemaphore(value: 0)
 
     /// Starts the engine thread; `parallel` is capped at the cache's sequence count.
-    public init(model: LanguageModel, parallel: Int, contextPerRequest: Int, maxQueue: Int) {
+    public init(model: LanguageModel, parallel: Int, contextPerRequest: Int, maxQueue: Int,
+                speculation: SpeculationPolicy = SpeculationPolicy()) {
         self.model = model
+        self.speculation = speculation
         self.parallel = max(1, min(parallel, KVCache.maxSequences))
         self.contextPerRequest = max(16, contextPerRequest)
         self.maxQueue = max(0, maxQueue)
@@ -75,6 +79,7 @@ public final class InferenceEngine: Sendable {
     private func run() {
         let generator = BatchGenerator(context: InferenceContext(model: model, capacity: parallel * contextPerRequest),
                                        tokenizer: model.tokenizer)
+        generator.speculation = speculation
         var active: [Int: EngineJob] = [:]   // generator request id → job
         var generatorID: [Int: Int] = [:]    // job id → generator request id
         while true {

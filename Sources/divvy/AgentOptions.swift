@@ -38,7 +38,7 @@ enum AgentOptions {
 
     /// The options of `solve` and `batch`.
     static let solving: [any ArgumentDeclaration] = [db, planner, plannerLoRA, solver, paths, noPlan, exemplars, ExemplarChoice.option, parallel,
-                                                     maxTokens, kvBudget, noCache, steps, json] + RemoteOptions.all
+                                                     maxTokens, kvBudget, noCache, steps, SpeculationOption.flag, json] + RemoteOptions.all
 
     /// Opens the database named by `--db`; with `create` false (commands that only read), a
     /// missing file is an error instead of a new empty database.
@@ -74,7 +74,8 @@ enum AgentOptions {
                            plannerPath.map { LocalModelSpec(path: $0, adapterPath: adapterPath) }].compactMap { $0 }
         let local = localModels.isEmpty ? [] : try LocalModels.load(localModels, store: store, parallel: parallel,
                                                                     tokensPerSequence: 1024 + maxTokens,
-                                                                    kvBudgetMiB: arguments[kvBudget]!)
+                                                                    kvBudgetMiB: arguments[kvBudget]!,
+                                                                    speculation: SpeculationOption.policy(arguments))
         let solverBackend: any ModelBackend = remoteSolver.map { $0 as any ModelBackend } ?? local[0]
         let plannerBackend: (any ModelBackend)? = noPlan ? nil : remotePlanner.map { $0 as any ModelBackend } ?? local.last
         let useCache = !arguments[noCache]

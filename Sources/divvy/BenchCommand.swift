@@ -12,7 +12,7 @@ enum BenchCommand: CLICommand {
     static let threads = Option<Int>("threads", valueName: "n", help: "Threads: 1, or 2+ for the whole worker pool.",
                                      default: 2, validate: { $0 >= 1 ? nil : "must be at least 1" })
     static let json = Flag("json", help: "Print the figures as JSON instead of a table.")
-    static let sections = ["prefill", "decode", "batch", "ttft", "bandwidth"]
+    static let sections = ["prefill", "decode", "batch", "speculation", "ttft", "bandwidth"]
     static let only = Option<String>("only", valueName: "list", help: "Comma-separated sections to run: \(sections.joined(separator: ", ")) (default: all).",
                                      validate: { list in
                                          let unknown = list.split(separator: ",").map(String.init).filter { !sections.contains($0) }
@@ -21,7 +21,7 @@ enum BenchCommand: CLICommand {
     static let sgemmMinTokens = Option<Int>("sgemm-min-tokens", valueName: "n",
                                             help: "Tuning: batches of this many tokens or more use dequantized sgemm instead of the int8 kernels.",
                                             validate: { $0 >= 1 ? nil : "must be at least 1" })
-    static let command = Command("bench", summary: "Measure prefill, decode, batched decode, time to first token and memory bandwidth.",
+    static let command = Command("bench", summary: "Measure prefill, decode, batched and speculative decode, time to first token and memory bandwidth.",
                                  arguments: [model, threads, json, only, sgemmMinTokens])
 
     struct Report: Encodable {
@@ -32,6 +32,12 @@ enum BenchCommand: CLICommand {
         var prefill64TokensPerSecond, prefill512TokensPerSecond, decode64TokensPerSecond: Double?
         /// Sequence count → summed generated tokens per second.
         var aggregateDecodeTokensPerSecond: [String: Double]?
+        /// A program written greedily: generated tokens per second plain and with drafts checked
+        /// (the default speculation), and how many drafted tokens were accepted.
+        var programDecodeTokensPerSecond, programSpeculativeTokensPerSecond: Double?
+        var draftedTokens, acceptedDraftTokens: Int?
+        /// Tokens of one sequence in a forward pass → seconds (what checking drafts costs).
+        var checkStepSeconds: [String: Double]?
         var timeToFirstTokenSeconds, timeToFirstTokenSharedPrefixSeconds: Double?
         var bandwidthOneThreadGBps, bandwidthTwoThreadsGBps: Double?
         let weightBytesPerToken: Int
@@ -76,6 +82,17 @@ enum BenchCommand: CLICommand {
             }
             report.aggregateDecodeTokensPerSecond = aggregate
         }
+        if wanted.contains("speculation") {
+            step("speculative decode")
+            let run = try bench.speculativeDecode(SpeculationPolicy())
+            report.programDecodeTokensPerSecond = run.plain
+            report.programSpeculativeTokensPerSecond = run.speculative
+            report.draftedTokens = run.drafted
+            report.acceptedDraftTokens = run.accepted
+            var steps: [String: Double] = [:]
+            for tokens in Self.checkedTokens { steps[String(tokens)] = try bench.checkStep(tokens: tokens) }
+            report.checkStepSeconds = steps
+        }
         if wanted.contains("ttft") {
             step("time to first token")
             report.timeToFirstTokenSeconds = try bench.timeToFirstToken(sharedPrefix: false)
@@ -96,6 +113,9 @@ enum BenchCommand: CLICommand {
         print(table(report))
     }
 
+    /// Tokens per forward pass whose cost `speculation` reports.
+    static let checkedTokens = [1, 2, 3, 4, 5]
+
     static func table(_ r: Report) -> String {
         func f(_ x: Double?, _ digits: Int = 1) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "–" }
         let aggregate = ["1", "2", "4", "8"].map { f(r.aggregateDecodeTokensPerSecond?[$0]) }.joined(separator: " / ")
@@ -107,6 +127,10 @@ enum BenchCommand: CLICommand {
             ("prefill, 512 tokens", f(r.prefill512TokensPerSecond) + " tok/s"),
             ("decode, 64 tokens", f(r.decode64TokensPerSecond) + " tok/s"),
             ("aggregate decode, 1/2/4/8 seqs", aggregate + " tok/s"),
+            ("program decode, plain / drafted", f(r.programDecodeTokensPerSecond) + " / " + f(r.programSpeculativeTokensPerSecond) + " tok/s"
+                + (r.draftedTokens.map { " (\(r.acceptedDraftTokens ?? 0) of \($0) drafts accepted)" } ?? "")),
+            ("step of 1/2/3/4/5 tokens, one seq", Self.checkedTokens.map { f(r.checkStepSeconds?[String($0)].map { $0 * 1000 }, 0) }
+                .joined(separator: " / ") + " ms"),
             ("first token, 416-token prompt", f(r.timeToFirstTokenSeconds.map { $0 * 1000 }, 0) + " ms"),
             ("  same, 400 tokens shared", f(r.timeToFirstTokenSharedPrefixSeconds.map { $0 * 1000 }, 0) + " ms"),
             ("read bandwidth, 1 / 2 threads", f(r.bandwidthOneThreadGBps) + " / " + f(r.bandwidthTwoThreadsGBps) + " GB/s"),

@@ -23,7 +23,8 @@ enum GenerateCommand: CLICommand {
                                      validate: { $0 >= 16 ? nil : "must be at least 16" })
     static let json = Flag("json", help: "Print prompt ids, generated ids and text as JSON instead of streaming.")
     static let command = Command("generate", summary: "Generate a reply to one chat message, streamed to stdout.",
-                                 arguments: [model, lora, prompt, system, maxTokens, temperature, topK, topP, seed, context, json])
+                                 arguments: [model, lora, prompt, system, maxTokens, temperature, topK, topP, seed, context,
+                                             SpeculationOption.flag, json])
 
     struct Output: Encodable {
         let model: String
@@ -35,6 +36,9 @@ enum GenerateCommand: CLICommand {
         let promptTokensPerSecond: Double?
         /// Absent with fewer than two generated tokens: the first token's time is prefill's.
         let generatedTokensPerSecond: Double?
+        /// Tokens drafted from the text so far and checked, and how many of them the model wrote.
+        let draftedTokens: Int
+        let acceptedDraftTokens: Int
     }
 
     /// `count` per second over `duration`, or nil when either is zero.
@@ -60,6 +64,7 @@ enum GenerateCommand: CLICommand {
             seed: UInt64(bitPattern: Int64(arguments[seed]!)), maxTokens: arguments[maxTokens]!)
         let generator = BatchGenerator(context: InferenceContext(model: loaded, capacity: contextSize, adapter: adapter),
                                        tokenizer: loaded.tokenizer)
+        generator.speculation = SpeculationOption.policy(arguments)
         let streaming = !arguments[json]
         let clock = ContinuousClock()
         let start = clock.now
@@ -73,13 +78,15 @@ enum GenerateCommand: CLICommand {
         let output = Output(
             model: path, promptIDs: promptIDs, generatedIDs: result.tokens, text: result.text, stopReason: result.stopReason,
             promptTokensPerSecond: rate(promptIDs.count, over: prefill),
-            generatedTokensPerSecond: rate(result.tokens.count - 1, over: decode))
+            generatedTokensPerSecond: rate(result.tokens.count - 1, over: decode),
+            draftedTokens: generator.draftedTokens, acceptedDraftTokens: generator.acceptedDraftTokens)
         if streaming {
             print()
             if Console.stderrIsTerminal {
                 let rates = [("prompt", output.promptTokensPerSecond), ("generated", output.generatedTokensPerSecond)]
                     .compactMap { name, rate in rate.map { String(format: "%.1f \(name)", $0) } }.joined(separator: ", ")
-                Console.error("[\(promptIDs.count) prompt tokens, \(result.tokens.count) generated; \(rates.isEmpty ? "no rates" : rates + " tok/s"); stop: \(result.stopReason.rawValue)]")
+                let drafts = generator.draftedTokens > 0 ? "; \(generator.acceptedDraftTokens) of \(generator.draftedTokens) drafted tokens accepted" : ""
+                Console.error("[\(promptIDs.count) prompt tokens, \(result.tokens.count) generated; \(rates.isEmpty ? "no rates" : rates + " tok/s")\(drafts); stop: \(result.stopReason.rawValue)]")
             }
         } else {
             try Console.printJSON(output)

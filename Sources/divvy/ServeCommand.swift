@@ -20,7 +20,7 @@ enum ServeCommand: CLICommand {
     static let maxQueue = Option<Int>("max-queue", valueName: "n", help: "Requests that may wait for a slot; more get 503.",
                                       default: 16, validate: { $0 >= 0 ? nil : "must not be negative" })
     static let command = Command("serve", summary: "Serve a model over an OpenAI-compatible HTTP API (chat completions).",
-                                 arguments: [model, host, port, parallel, context, maxQueue])
+                                 arguments: [model, host, port, parallel, context, maxQueue, SpeculationOption.flag])
 
     static func run(_ arguments: ParsedCommand) async throws {
         let path = try ModelLocator.resolve(arguments[model]!)
@@ -28,7 +28,8 @@ enum ServeCommand: CLICommand {
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let server = try ChatServer(model: loaded, modelName: name, configuration: .init(
             host: arguments[host]!, port: UInt16(arguments[port]!), parallel: arguments[parallel]!,
-            contextPerRequest: arguments[context]!, maxQueue: arguments[maxQueue]!))
+            contextPerRequest: arguments[context]!, maxQueue: arguments[maxQueue]!,
+            speculation: SpeculationOption.policy(arguments)))
         server.start()
         Console.error("divvy serve: \(name) on http://\(arguments[host]!):\(server.port) "
             + "(parallel \(server.engine.parallel), \(server.engine.contextPerRequest) tokens per request, queue \(server.engine.maxQueue))")

@@ -29,6 +29,23 @@ struct EngineCommandTests {
         #expect(ids(piped) != nil && ids(piped) == ids(direct))
     }
 
+    /// Drafted tokens checked in the same pass change the speed, never the reply.
+    @Test func noSpeculationGivesTheSameReplyWithoutDrafts() throws {
+        let prompt = ["generate", "-m", Self.testModel, "-p", "Repeat after me: red, green, blue, red, green, blue, red, green, blue.",
+                      "--max-tokens", "24", "--json"]
+        func json(_ output: DivvyProcess.Output) throws -> [String: Any] {
+            #expect(output.status == 0, "\(output.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        }
+        let drafted = try json(try DivvyProcess.run(prompt))
+        let plain = try json(try DivvyProcess.run(prompt + ["--no-speculation"]))
+        #expect(drafted["generatedIDs"] as? [Int] == plain["generatedIDs"] as? [Int])
+        #expect(drafted["text"] as? String == plain["text"] as? String)
+        #expect((drafted["draftedTokens"] as? Int ?? 0) > 0)
+        #expect((drafted["acceptedDraftTokens"] as? Int ?? -1) >= 0)
+        #expect(plain["draftedTokens"] as? Int == 0)
+    }
+
     @Test func versionHelpCommandAndDidYouMean() throws {
         let version = try DivvyProcess.run(["--version"])
         #expect(version.status == 0)

@@ -12,19 +12,33 @@ public final class BatchGenerator {
     public let tokenizer: Tokenizer
     /// Most prompt tokens put into one step, so long prompts do not stall running requests.
     public var maxPromptTokensPerStep = 512
+    /// When decoding sequences draft tokens ahead (``SpeculationPolicy/off`` for plain decoding).
+    public var speculation = SpeculationPolicy()
 
     private struct Running {
         let id: Int
         let sequence: Int32
         var sampler: Sampler
         var pendingPrompt: ArraySlice<Int32>
-        let prompt: [Int32]
+        let promptCount: Int
+        /// The prompt, then every generated token.
+        var tokens: [Int32]
+        /// The position of the next token to enter the cache (all before it are there).
         var nextPosition: Int32
-        var lastToken: Int32?
-        var generated: [Int32] = []
         var decoder: StreamingDecoder
         var filter: StopStringFilter
         var repeats: LineRepeatGuard
+
+        var generatedCount: Int { tokens.count - promptCount }
+        /// The token the next step feeds, once generation has begun.
+        var lastToken: Int32? { generatedCount > 0 ? tokens.last : nil }
+    }
+
+    /// A request whose logits rows a step produces: the first row, then one per draft token.
+    private struct Check {
+        let request: Int
+        let firstRow: Int
+        let drafts: [Int32]
     }
 
     private var running: [Running] = []
@@ -33,6 +47,9 @@ public final class BatchGenerator {
     private var finished: [Int: GenerationResult] = [:]
     /// Prompt tokens, over all requests started, whose cells were shared instead of computed.
     public private(set) var reusedPromptTokens = 0
+    /// Draft tokens checked, and how many of them the model would have written itself.
+    public private(set) var draftedTokens = 0
+    public private(set) var acceptedDraftTokens = 0
 
     public init(context: InferenceContext, tokenizer: Tokenizer) {
         self.context = context
@@ -53,7 +70,7 @@ public final class BatchGenerator {
         // The longest prefix some sequence holds; the last prompt token is always computed (its logits are needed).
         var source: (sequence: Int32, length: Int) = (-1, 0)
         for r in running {
-            let length = commonPrefixLength(request.prompt, (r.prompt + r.generated).prefix(Int(r.nextPosition)))
+            let length = commonPrefixLength(request.prompt, r.tokens.prefix(Int(r.nextPosition)))
             if length > source.length { source = (r.sequence, length) }
         }
         for entry in prefixes.entries {
@@ -76,7 +93,8 @@ public final class BatchGenerator {
         nextID += 1
         running.append(Running(
             id: id, sequence: sequence, sampler: Sampler(request.parameters),
-            pendingPrompt: request.prompt[reused...], prompt: request.prompt, nextPosition: Int32(reused),
+            pendingPrompt: request.prompt[reused...], promptCount: request.prompt.count, tokens: request.prompt,
+            nextPosition: Int32(reused),
             decoder: StreamingDecoder(tokenizer: tokenizer), filter: StopStringFilter(stops: request.parameters.stop),
             repeats: LineRepeatGuard(limit: request.parameters.lineRepeatLimit)))
         return id
@@ -113,78 +131,106 @@ public final class BatchGenerator {
     /// The result of a finished request (available once its last event was returned); removes it.
     public func takeResult(_ id: Int) -> GenerationResult? { finished.removeValue(forKey: id) }
 
-    /// Runs one forward pass for all running requests and samples their next tokens.
+    /// Runs one forward pass for all running requests and samples their next tokens: one each,
+    /// or more where drafted tokens turn out to be what the model writes.
     public func step() throws(InferenceError) -> [GenerationEvent] {
-        var batch = Batch()
+        var prompts: [(request: Int, tokens: Int)] = []   // index into `running`, prompt tokens in the batch
+        var decoders: [Int] = []
         var budget = maxPromptTokensPerStep
-        var rowOwners: [Int] = []   // index into `running` for each logits row
-        var advances: [(request: Int, tokens: Int)] = []   // index into `running`, tokens in the batch
         for (r, request) in running.enumerated() {
             if !request.pendingPrompt.isEmpty {
                 guard budget > 0 else { continue }
-                let chunk = request.pendingPrompt.prefix(budget)
-                let completes = chunk.count == request.pendingPrompt.count
-                batch.add(Array(chunk), from: request.nextPosition, sequence: request.sequence, logitsForLast: completes)
-                advances.append((r, chunk.count))
-                budget -= chunk.count
-                if completes { rowOwners.append(r) }
-            } else if let token = request.lastToken {
-                batch.add(token, position: request.nextPosition, sequence: request.sequence, logits: true)
-                advances.append((r, 1))
-                rowOwners.append(r)
+                let count = min(budget, request.pendingPrompt.count)
+                prompts.append((r, count))
+                budget -= count
+            } else if request.lastToken != nil {
+                decoders.append(r)
             }
         }
-        guard !batch.isEmpty else { return [] }
-        _ = makeRoom(batch.count)
+        let plainCount = prompts.reduce(0) { $0 + $1.tokens } + decoders.count
+        guard plainCount > 0 else { return [] }
+        _ = makeRoom(plainCount)
+        var spareCells = decoders.count <= speculation.maxDraftingSequences ? context.cache.freeCellCount - plainCount : 0
+
+        var batch = Batch()
+        var checks: [Check] = []
+        for (r, count) in prompts {
+            let request = running[r]
+            let completes = count == request.pendingPrompt.count
+            if completes { checks.append(Check(request: r, firstRow: batch.logitCount, drafts: [])) }
+            batch.add(Array(request.pendingPrompt.prefix(count)), from: request.nextPosition, sequence: request.sequence,
+                      logitsForLast: completes)
+        }
+        for r in decoders {
+            let request = running[r]
+            // Every drafted token the model accepts is one more generated token, so leave room for the one after.
+            let room = request.sampler.parameters.maxTokens - request.generatedCount - 1
+            let drafts = speculation.lookup.draft(request.tokens, limit: min(room, spareCells))
+            spareCells -= drafts.count
+            checks.append(Check(request: r, firstRow: batch.logitCount, drafts: drafts))
+            batch.addWithLogits([request.lastToken!] + drafts, from: request.nextPosition, sequence: request.sequence)
+        }
         let logits = try context.decode(batch)
         // Only now that the batch's cells exist do the requests move past its tokens.
-        for (r, count) in advances {
+        for (r, count) in prompts {
             running[r].pendingPrompt = running[r].pendingPrompt.dropFirst(count)
             running[r].nextPosition += Int32(count)
         }
+        for r in decoders { running[r].nextPosition += 1 }
 
         var events: [GenerationEvent] = []
         var done: [Int] = []
-        for (row, r) in rowOwners.enumerated() {
-            let token = running[r].sampler.sample(logits.row(row))
-            running[r].generated.append(token)
-            running[r].lastToken = token
-            var reason: StopReason?
-            var text = ""
-            if tokenizer.endOfTurnIDs.contains(token) {
-                reason = .endOfTurn
-            } else {
-                let piece = running[r].decoder.append(token)
-                let (safe, stopped) = running[r].filter.append(piece)
-                text = safe
-                if stopped {
-                    reason = .stopString
-                } else if running[r].repeats.append(piece) {
-                    reason = .repeatedLine
+        for check in checks {
+            let r = check.request
+            draftedTokens += check.drafts.count
+            var accepted = 0
+            while true {
+                let token = running[r].sampler.sample(logits.row(check.firstRow + accepted))
+                var (text, reason) = append(token, to: r)
+                if reason == nil && accepted < check.drafts.count && token == check.drafts[accepted] {
+                    // The next row's input is this very token: its cell holds the right keys and values.
+                    events.append(GenerationEvent(request: running[r].id, token: token, text: text, finished: nil))
+                    running[r].nextPosition += 1
+                    accepted += 1
+                    continue
                 }
-            }
-            if reason == nil {
-                if running[r].generated.count >= running[r].sampler.parameters.maxTokens {
-                    reason = .maxTokens
-                } else if !makeRoom(1) {
-                    reason = .contextFull
+                if accepted < check.drafts.count {
+                    context.cache.removeSequence(running[r].sequence, positions: running[r].nextPosition..<Int32.max)
                 }
+                if reason == nil && !makeRoom(1) { reason = .contextFull }
+                if let reason {
+                    text += running[r].filter.finish()
+                    let request = running[r]
+                    finished[request.id] = GenerationResult(
+                        promptTokens: Array(request.tokens.prefix(request.promptCount)),
+                        tokens: Array(request.tokens.dropFirst(request.promptCount)),
+                        text: request.filter.text, stopReason: reason)
+                    done.append(r)
+                }
+                events.append(GenerationEvent(request: running[r].id, token: token, text: text, finished: reason))
+                break
             }
-            if let reason {
-                text += running[r].filter.finish()
-                let request = running[r]
-                finished[request.id] = GenerationResult(promptTokens: request.prompt, tokens: request.generated,
-                                                        text: request.filter.text, stopReason: reason)
-                done.append(r)
-            }
-            events.append(GenerationEvent(request: running[r].id, token: token, text: text, finished: reason))
+            acceptedDraftTokens += accepted
         }
         for r in done.sorted(by: >) {
             let request = running[r]
-            prefixes.keep(request.sequence, tokens: Array((request.prompt + request.generated).prefix(Int(request.nextPosition))))
+            prefixes.keep(request.sequence, tokens: Array(request.tokens.prefix(Int(request.nextPosition))))
             running.remove(at: r)
         }
         return events
+    }
+
+    /// Appends `token` to request `r`'s text; returns the text that became final and why the
+    /// request stops now, if it does.
+    private func append(_ token: Int32, to r: Int) -> (text: String, stop: StopReason?) {
+        running[r].tokens.append(token)
+        if tokenizer.endOfTurnIDs.contains(token) { return ("", .endOfTurn) }
+        let piece = running[r].decoder.append(token)
+        let (text, stopped) = running[r].filter.append(piece)
+        if stopped { return (text, .stopString) }
+        if running[r].repeats.append(piece) { return (text, .repeatedLine) }
+        if running[r].generatedCount >= running[r].sampler.parameters.maxTokens { return (text, .maxTokens) }
+        return (text, nil)
     }
 
     /// Runs `request` alone to the end, calling `onText` with each piece of final text.

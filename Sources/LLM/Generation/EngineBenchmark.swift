@@ -68,6 +68,61 @@ public struct EngineBenchmark {
         return elapsed
     }
 
+    /// A problem whose program answer repeats the problem's names and numbers, as the solver's do.
+    static let programPrompt = """
+        A store owner ordered 20 cases of bottles of soda in April and 30 cases in May. There are 20 bottles \
+        per case. How many bottles of soda did the store owner order in April and May? Answer with a short \
+        Python program that stores the answer in a variable named `answer`.
+        """
+
+    /// Greedy generation of a program for ``programPrompt``, plain and with `speculation`: each
+    /// run's generated tokens per second (best of `repeats`, alternating), and the drafts of one run.
+    public func speculativeDecode(_ speculation: SpeculationPolicy, maxTokens: Int = 128, repeats: Int = 2) throws(InferenceError)
+        -> (plain: Double, speculative: Double, drafted: Int, accepted: Int) {
+        let prompt = model.encodeChat([.user(Self.programPrompt)])
+        var best = (plain: 0.0, speculative: 0.0)
+        var drafts = (drafted: 0, accepted: 0)
+        for _ in 0..<repeats {
+            for policy in [SpeculationPolicy.off, speculation] {
+                let generator = BatchGenerator(context: InferenceContext(model: model, capacity: prompt.count + maxTokens + 8),
+                                               tokenizer: model.tokenizer)
+                generator.speculation = policy
+                var firstTokenAt: Double?
+                let result = try generator.generate(GenerationRequest(prompt: prompt, parameters: .greedy(maxTokens: maxTokens))) { _ in
+                    if firstTokenAt == nil { firstTokenAt = Self.now() }
+                }
+                let rate = Double(result.tokens.count - 1) / (Self.now() - (firstTokenAt ?? Self.now()))
+                if policy == .off {
+                    best.plain = max(best.plain, rate)
+                } else {
+                    best.speculative = max(best.speculative, rate)
+                    drafts = (generator.draftedTokens, generator.acceptedDraftTokens)
+                }
+            }
+        }
+        return (best.plain, best.speculative, drafts.drafted, drafts.accepted)
+    }
+
+    /// Seconds of one forward pass of `tokens` consecutive tokens of one sequence after a
+    /// 300-token prompt, each asking for logits (a decode step checking `tokens - 1` drafts).
+    public func checkStep(tokens: Int, repeats: Int = 5) throws(InferenceError) -> Double {
+        let promptLength: Int32 = 300
+        let context = InferenceContext(model: model, capacity: Int(promptLength) + tokens)
+        var prompt = Batch()
+        prompt.add(syntheticTokens(Int(promptLength), seed: 20), from: 0, sequence: 0, logitsForLast: true)
+        _ = try context.decode(prompt)
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            var batch = Batch()
+            batch.addWithLogits(syntheticTokens(tokens, seed: 21), from: promptLength, sequence: 0)
+            let t0 = Self.now()
+            _ = try context.decode(batch)
+            best = min(best, Self.now() - t0)
+            context.cache.removeSequence(0, positions: promptLength..<Int32.max)
+        }
+        return best
+    }
+
     /// Bytes of weights one decoded token reads: every layer matrix and the output head.
     public var weightBytesPerToken: Int {
         let w = model.weights

@@ -26,6 +26,14 @@ public struct Batch: Sendable {
             add(token, position: start + Int32(i), sequence: sequence, logits: logitsForLast && i == tokens.count - 1)
         }
     }
+
+    /// Adds `tokens` at consecutive positions from `start`, each asking for logits (a decoded
+    /// token followed by drafted ones to check).
+    public mutating func addWithLogits(_ tokens: [Int32], from start: Int32, sequence: Int32) {
+        for (i, token) in tokens.enumerated() {
+            add(token, position: start + Int32(i), sequence: sequence, logits: true)
+        }
+    }
 }
 
 /// Logits produced by a forward pass: one row of `vocabularySize` values per batch token that
