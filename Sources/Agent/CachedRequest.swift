@@ -4,14 +4,14 @@ import LLM
 enum CachedRequest {
     /// Runs `messages` on `backend` (or finds them in `cache`) and describes the call for the log.
     /// `sampleIndex` tells apart samples of one request at temperature > 0.
-    static func complete(_ backend: any ModelBackend, cache: ResultCache?, role: String, step: Int?,
+    static func complete(_ backend: any ModelBackend, cache: ResultCache?, role: CallRole, step: Int?,
                          messages: [ChatMessage], sampling: SamplingParameters,
                          sampleIndex: Int = 0) async throws -> (Completion, ModelCallRecord) {
         let prompt = backend.renderedPrompt(messages)
         let key = ResultCache.key(modelIdentity: backend.identity, role: role, prompt: prompt, sampling: sampling,
                                   sampleIndex: sampleIndex)
         func record(_ completion: Completion, hit: Bool) -> ModelCallRecord {
-            ModelCallRecord(role: role, step: step, modelIdentity: backend.identity, cacheKey: key,
+            ModelCallRecord(role: role.rawValue, step: step, modelIdentity: backend.identity, cacheKey: key,
                             promptTokens: completion.promptTokens, completionTokens: completion.completionTokens,
                             seconds: completion.seconds, cacheHit: hit)
         }

@@ -41,7 +41,25 @@ struct ChatCompletionsReplyBody: Decodable {
         struct Message: Decodable { let content: String? }
         let message: Message?
         let finishReason: String?
-        enum CodingKeys: String, CodingKey { case message, finishReason = "finish_reason" }
+        /// The stop string that ended the reply, where the server says (vLLM's and `divvy
+        /// serve`'s `stop_reason`; vLLM gives a token id there for a stop token, read as none).
+        let matchedStop: String?
+
+        enum CodingKeys: String, CodingKey { case message, finishReason = "finish_reason", matchedStop = "stop_reason" }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            message = try c.decodeIfPresent(Message.self, forKey: .message)
+            finishReason = try c.decodeIfPresent(String.self, forKey: .finishReason)
+            matchedStop = try? c.decodeIfPresent(String.self, forKey: .matchedStop)
+        }
+
+        /// `length` is the token limit; `stop` is a stop string when the server names one, else
+        /// the end of the turn (a server that does not name it makes a stop string look like one).
+        var stopReason: StopReason {
+            if finishReason == "length" { return .maxTokens }
+            return matchedStop.map { $0.isEmpty ? .endOfTurn : .stopString } ?? .endOfTurn
+        }
     }
     struct Usage: Decodable {
         let promptTokens: Int?

@@ -70,7 +70,7 @@ public struct Distiller: Sendable {
             do {
                 let call: ModelCallRecord
                 (completion, call) = try await CachedRequest.complete(
-                    teacher, cache: solver.cache, role: "planner", step: nil,
+                    teacher, cache: solver.cache, role: .planner, step: nil,
                     messages: PlannerPrompt.messages(task: item.task, exemplars: solver.exemplars.pick(
                         for: item.task, count: solver.plannerExemplars)),
                     sampling: sampling(sample), sampleIndex: sample)

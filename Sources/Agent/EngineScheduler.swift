@@ -123,7 +123,7 @@ public actor EngineScheduler {
             let elapsed = ContinuousClock.now - request.started
             request.continuation.resume(returning: Completion(
                 text: result.text, promptTokens: result.promptTokens.count, completionTokens: result.tokens.count,
-                stopReason: result.stopReason.rawValue,
+                stopReason: result.stopReason,
                 seconds: elapsed.seconds))
         }
     }

@@ -16,12 +16,12 @@ public struct Completion: Sendable, Equatable {
     public let text: String
     public let promptTokens: Int
     public let completionTokens: Int
-    /// Why generation ended (`end_of_turn`, `max_tokens`, …).
-    public let stopReason: String
+    /// Why generation ended.
+    public let stopReason: StopReason
     /// Time from the request's start on the model to its last token.
     public let seconds: Double
 
-    public init(text: String, promptTokens: Int, completionTokens: Int, stopReason: String, seconds: Double) {
+    public init(text: String, promptTokens: Int, completionTokens: Int, stopReason: StopReason, seconds: Double) {
         self.text = text
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens

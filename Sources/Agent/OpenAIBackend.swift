@@ -118,7 +118,7 @@ public struct OpenAIBackend: ModelBackend {
         return (.success(Completion(
             text: choice.message?.content ?? "", promptTokens: reply.usage?.promptTokens ?? 0,
             completionTokens: reply.usage?.completionTokens ?? 0,
-            stopReason: choice.finishReason == "length" ? StopReason.maxTokens.rawValue : choice.finishReason ?? "",
+            stopReason: choice.stopReason,
             seconds: elapsed.seconds)), nil)
     }
 

@@ -94,11 +94,11 @@ public struct TaskSolver: Sendable {
         let prompt = planner.adapterPath == nil
             ? PlannerPrompt.messages(task: item.task, exemplars: exemplars.pick(for: item.task, count: plannerExemplars))
             : PlannerPrompt.trained(task: item.task)
-        let (completion, call) = try await complete(planner, role: "planner", step: nil, prompt,
+        let (completion, call) = try await complete(planner, role: .planner, step: nil, prompt,
                                                     sampling: PlannerPrompt.sampling(maxTokens: maxTokens))
         let text = completion.text
         do throws(PlanFailure) {
-            guard completion.stopReason != StopReason.stopString.rawValue else {
+            guard completion.stopReason != .stopString else {
                 throw PlanFailure.stoppedPastLimit(limit: PlanParser.defaultMaxSteps)
             }
             let plan = try PlanParser.parse(Self.planText(completion))
@@ -171,8 +171,8 @@ public struct TaskSolver: Sendable {
             var programSampling = sampling
             programSampling.stop = SolverPrompt.programStop
             let messages = guided ? SolverPrompt.guidedProgram(task: item.task, steps: plan.steps) : SolverPrompt.program(task: item.task)
-            let (completion, call) = try await complete(solver, role: "program", step: nil, messages, sampling: programSampling)
-            let outcome = ProgramAnswer(reply: completion.text, cut: completion.stopReason == StopReason.maxTokens.rawValue)
+            let (completion, call) = try await complete(solver, role: .program, step: nil, messages, sampling: programSampling)
+            let outcome = ProgramAnswer(reply: completion.text, cut: completion.stopReason == .maxTokens)
             return ([SubproblemRecord(kind: .program, number: 0, question: item.task, references: references,
                                       output: completion.text, answer: outcome.answer, path: path.description,
                                       note: outcome.note)], [call])
@@ -204,7 +204,7 @@ public struct TaskSolver: Sendable {
                     let question = step.resolvedQuestion(answers: answers)
                     let known = Self.uses(plan, step).map { (questions[$0] ?? "", answers[$0] ?? "") }
                     group.addTask {
-                        let (completion, call) = try await complete(solver, role: "step", step: step.number,
+                        let (completion, call) = try await complete(solver, role: .step, step: step.number,
                                                                     SolverPrompt.step(task: item.task, question: question, known: known))
                         let output = completion.text
                         return (SubproblemRecord(kind: .step, number: step.number, question: question,
@@ -229,9 +229,9 @@ public struct TaskSolver: Sendable {
     /// One chain-of-thought call whose output ends with the task's answer (direct, guided or synthesis).
     private func solveWhole(_ item: TaskItem, kind: SubproblemRecord.Kind, references: [Int], path: ReasoningPath,
                             _ messages: [ChatMessage], sampling: SamplingParameters) async throws -> (SubproblemRecord, ModelCallRecord) {
-        let (completion, call) = try await complete(solver, role: kind.rawValue, step: nil, messages, sampling: sampling)
+        let (completion, call) = try await complete(solver, role: CallRole(kind), step: nil, messages, sampling: sampling)
         let answer = AnswerExtractor.extract(from: completion.text).map(AnswerExtractor.normalize)
-        let cut = completion.stopReason == StopReason.maxTokens.rawValue
+        let cut = completion.stopReason == .maxTokens
         return (SubproblemRecord(kind: kind, number: 0, question: item.task, references: references, output: completion.text,
                                  answer: answer, path: path.description,
                                  note: cut ? "cut at --max-tokens \(maxTokens)" : answer == nil ? "no answer in the reply" : nil),
@@ -249,7 +249,7 @@ public struct TaskSolver: Sendable {
     /// repeat (the plan never holds one subquestion twice).
     static func planText(_ completion: Completion) -> String {
         switch completion.stopReason {
-        case StopReason.repeatedLine.rawValue:
+        case .repeatedLine:
             var seen = Set<String>()
             let lines = completion.text.split(separator: "\n", omittingEmptySubsequences: false)
                 .prefix { line in
@@ -257,7 +257,7 @@ public struct TaskSolver: Sendable {
                     return key.isEmpty || seen.insert(key).inserted
                 }
             return lines.joined(separator: "\n")
-        case StopReason.maxTokens.rawValue:
+        case .maxTokens:
             guard let lastBreak = completion.text.lastIndex(where: \.isNewline) else { return completion.text }
             return String(completion.text[..<lastBreak])
         default:
@@ -272,7 +272,7 @@ public struct TaskSolver: Sendable {
         return String(lastLine.trimmingCharacters(in: .whitespaces).prefix(200))
     }
 
-    private func complete(_ backend: any ModelBackend, role: String, step: Int?, _ messages: [ChatMessage],
+    private func complete(_ backend: any ModelBackend, role: CallRole, step: Int?, _ messages: [ChatMessage],
                           sampling: SamplingParameters? = nil) async throws -> (Completion, ModelCallRecord) {
         try await CachedRequest.complete(backend, cache: cache, role: role, step: step, messages: messages,
                                          sampling: sampling ?? .greedy(maxTokens: maxTokens))

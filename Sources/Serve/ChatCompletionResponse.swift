@@ -36,8 +36,19 @@ struct ChatCompletion: Encodable {
         let index = 0
         let message: Message
         let finishReason: String
+        /// The stop string that ended the reply, else null (vLLM's extension, read by Divvy's
+        /// client: OpenAI's `stop` alone does not tell a stop string from the end of a turn).
+        let matchedStop: String?
 
-        enum CodingKeys: String, CodingKey { case index, message, finishReason = "finish_reason" }
+        enum CodingKeys: String, CodingKey { case index, message, finishReason = "finish_reason", matchedStop = "stop_reason" }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(index, forKey: .index)
+            try c.encode(message, forKey: .message)
+            try c.encode(finishReason, forKey: .finishReason)
+            try c.encode(matchedStop, forKey: .matchedStop)   // null, not absent, as vLLM
+        }
     }
 
     let id: String

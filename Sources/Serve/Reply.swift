@@ -21,7 +21,8 @@ struct Reply: Sendable {
                 case let .finished(result):
                     return JSONBody.response(ChatCompletion(
                         id: id, created: created, model: model,
-                        choices: [.init(message: .init(content: result.text), finishReason: finishReason(result.stopReason))],
+                        choices: [.init(message: .init(content: result.text), finishReason: finishReason(result.stopReason),
+                                                  matchedStop: result.stopString)],
                         usage: usage(result)))
                 case let .failed(error):
                     throw error

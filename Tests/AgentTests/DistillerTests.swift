@@ -25,7 +25,7 @@ final class SamplingScriptBackend: ModelBackend, @unchecked Sendable {
     func complete(_ request: CompletionRequest) async throws -> Completion {
         lock.withLock { count += 1 }
         let text = reply(request.messages.last?.content ?? "", request.sampling)
-        return Completion(text: text, promptTokens: 10, completionTokens: 5, stopReason: "end_of_turn", seconds: 0)
+        return Completion(text: text, promptTokens: 10, completionTokens: 5, stopReason: .endOfTurn, seconds: 0)
     }
 }
 

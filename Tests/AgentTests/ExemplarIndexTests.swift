@@ -53,7 +53,7 @@ struct PlannerExemplarPromptTests {
         let fruit = ExemplarIndexTests.stored[1]
         let prompt = planner.renderedPrompt(PlannerPrompt.messages(task: task.task, exemplars: [fruit]))
         #expect(prompt.contains("Mary buys 4 apples and 6 oranges"))
-        let key = ResultCache.key(modelIdentity: "planner", role: "planner", prompt: prompt, sampling: PlannerPrompt.sampling(maxTokens: 16))
+        let key = ResultCache.key(modelIdentity: "planner", role: .planner, prompt: prompt, sampling: PlannerPrompt.sampling(maxTokens: 16))
         #expect(retrieved.calls.first?.cacheKey == key)
         #expect(builtin.calls.first?.cacheKey != key)
     }

@@ -7,7 +7,7 @@ struct ResultCacheTests {
 
     @Test("Every field of the request changes the key")
     func keyFields() {
-        let key = ResultCache.key(modelIdentity: "m", role: "step", prompt: "p", sampling: Self.base)
+        let key = ResultCache.key(modelIdentity: "m", role: .step, prompt: "p", sampling: Self.base)
         var seeded = Self.base
         seeded.seed = 7
         var stopped = Self.base
@@ -17,35 +17,36 @@ struct ResultCacheTests {
         var warm = Self.base
         warm.temperature = 0.7
         let variants = [
-            ResultCache.key(modelIdentity: "m2", role: "step", prompt: "p", sampling: Self.base),
-            ResultCache.key(modelIdentity: "m", role: "synthesis", prompt: "p", sampling: Self.base),
-            ResultCache.key(modelIdentity: "m", role: "step", prompt: "p ", sampling: Self.base),
-            ResultCache.key(modelIdentity: "m", role: "step", prompt: "p", sampling: seeded),
-            ResultCache.key(modelIdentity: "m", role: "step", prompt: "p", sampling: stopped),
-            ResultCache.key(modelIdentity: "m", role: "step", prompt: "p", sampling: longer),
-            ResultCache.key(modelIdentity: "m", role: "step", prompt: "p", sampling: warm),
-            ResultCache.key(modelIdentity: "m", role: "step", prompt: "p", sampling: Self.base, sampleIndex: 1),
+            ResultCache.key(modelIdentity: "m2", role: .step, prompt: "p", sampling: Self.base),
+            ResultCache.key(modelIdentity: "m", role: .synthesis, prompt: "p", sampling: Self.base),
+            ResultCache.key(modelIdentity: "m", role: .step, prompt: "p ", sampling: Self.base),
+            ResultCache.key(modelIdentity: "m", role: .step, prompt: "p", sampling: seeded),
+            ResultCache.key(modelIdentity: "m", role: .step, prompt: "p", sampling: stopped),
+            ResultCache.key(modelIdentity: "m", role: .step, prompt: "p", sampling: longer),
+            ResultCache.key(modelIdentity: "m", role: .step, prompt: "p", sampling: warm),
+            ResultCache.key(modelIdentity: "m", role: .step, prompt: "p", sampling: Self.base, sampleIndex: 1),
         ]
         #expect(Set(variants).count == variants.count)
         #expect(!variants.contains(key))
-        #expect(key == ResultCache.key(modelIdentity: "m", role: "step", prompt: "p", sampling: Self.base))
+        #expect(key == ResultCache.key(modelIdentity: "m", role: .step, prompt: "p", sampling: Self.base))
         #expect(key.count == 64)
     }
 
     @Test("Fields cannot bleed into each other")
     func fieldBoundaries() {
-        #expect(ResultCache.key(modelIdentity: "ab", role: "c", prompt: "p", sampling: Self.base)
-            != ResultCache.key(modelIdentity: "a", role: "bc", prompt: "p", sampling: Self.base))
+        // The sample index and the prompt are adjacent fields.
+        #expect(ResultCache.key(modelIdentity: "m", role: .step, prompt: "2p", sampling: Self.base, sampleIndex: 1)
+            != ResultCache.key(modelIdentity: "m", role: .step, prompt: "p", sampling: Self.base, sampleIndex: 12))
     }
 
     @Test func storeAndLookUp() throws {
         let folder = try TemporaryFolder()
         let cache = ResultCache(store: try AgentStore(path: folder.path("db/divvy.db")))
-        let key = ResultCache.key(modelIdentity: "m", role: "step", prompt: "2+2?", sampling: Self.base)
+        let key = ResultCache.key(modelIdentity: "m", role: .step, prompt: "2+2?", sampling: Self.base)
         #expect(try cache.lookup(key) == nil)
         let completion = Completion(text: "The answer is: 4", promptTokens: 12, completionTokens: 6,
-                                    stopReason: "end_of_turn", seconds: 0)
-        try cache.store(completion, key: key, modelIdentity: "m", role: "step", prompt: "2+2?", sampling: Self.base)
+                                    stopReason: .endOfTurn, seconds: 0)
+        try cache.store(completion, key: key, modelIdentity: "m", role: .step, prompt: "2+2?", sampling: Self.base)
         #expect(try cache.lookup(key) == completion)
     }
 }

@@ -9,7 +9,7 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
     let location = "scripted"
     let adapterPath: String?
     private let reply: @Sendable (String, SamplingParameters) -> String
-    private let stopReason: String
+    private let stopReason: StopReason
     private let lock = NSLock()
     private var inFlight = 0
     private(set) var maxInFlight = 0
@@ -19,7 +19,7 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
     /// Every request's sampling parameters.
     private(set) var samplings: [SamplingParameters] = []
 
-    init(identity: String, adapterPath: String? = nil, stopReason: String = "end_of_turn",
+    init(identity: String, adapterPath: String? = nil, stopReason: StopReason = .endOfTurn,
          reply: @escaping @Sendable (String) -> String) {
         self.identity = identity
         self.adapterPath = adapterPath
@@ -31,7 +31,7 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
     init(identity: String, replyTo reply: @escaping @Sendable (String, SamplingParameters) -> String) {
         self.identity = identity
         adapterPath = nil
-        stopReason = "end_of_turn"
+        stopReason = .endOfTurn
         self.reply = reply
     }
 
@@ -85,7 +85,7 @@ struct TaskSolverTests {
 
     @Test("A plan cut by the token limit loses its unfinished last line; the last step waits for all others")
     func truncatedPlan() async throws {
-        let planner = ScriptedBackend(identity: "planner", stopReason: "max_tokens") { _ in
+        let planner = ScriptedBackend(identity: "planner", stopReason: .maxTokens) { _ in
             "1. How many meters are in 3 km?\n2. How many minutes are in 2 hours?\n3. What is her speed?\n4. How"
         }
         let solver = ScriptedBackend(identity: "solver") { prompt in
@@ -107,7 +107,7 @@ struct TaskSolverTests {
     @Test("The planner stops where a ninth step would begin; such a plan is refused and the task solved directly")
     func plannerStoppedPastTheLimit() async throws {
         let loop = (1...8).map { "\($0). How many cats are left?" }.joined(separator: "\n")
-        let planner = ScriptedBackend(identity: "planner", stopReason: "stop_string") { _ in loop }
+        let planner = ScriptedBackend(identity: "planner", stopReason: .stopString) { _ in loop }
         let solver = ScriptedBackend(identity: "solver") { _ in "The answer is: 25" }
         let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 64).solve(Self.task)
         #expect(planner.samplings.map(\.stop) == [["\n9.", "\n9)"]])
@@ -119,7 +119,7 @@ struct TaskSolverTests {
 
     @Test("The planner stops at the first repeated subquestion; the plan is the subquestions before it")
     func plannerStoppedInALoop() async throws {
-        let planner = ScriptedBackend(identity: "planner", stopReason: "repeated_line") { _ in
+        let planner = ScriptedBackend(identity: "planner", stopReason: .repeatedLine) { _ in
             "1. How many km?\n2. How many cats?\n3. How many cats?\n4"
         }
         let solver = ScriptedBackend(identity: "solver") { _ in "The answer is: 25" }

@@ -40,11 +40,13 @@ final class FakeServer: Sendable {
     var peakHandling: Int { recorder.log.withLock { $0.peakHandling } }
 
     /// A `chat.completion` reply with `content` and usage counts.
+    /// `stopReason` is vLLM's field naming the stop string (or token id) that ended the reply.
     static func completion(_ content: String, promptTokens: Int = 7, completionTokens: Int = 3,
-                           finishReason: String = "stop") -> HTTPResponse {
+                           finishReason: String = "stop", stopReason: Any = NSNull()) -> HTTPResponse {
         let body: [String: Any] = [
             "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "fake",
-            "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": finishReason]],
+            "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": finishReason,
+                         "stop_reason": stopReason]],
             "usage": ["prompt_tokens": promptTokens, "completion_tokens": completionTokens,
                       "total_tokens": promptTokens + completionTokens],
         ]

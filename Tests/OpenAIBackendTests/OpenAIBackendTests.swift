@@ -24,7 +24,7 @@ struct OpenAIBackendTests {
         let completion = try await Self.backend(server.url + "/", apiKey: APIKey("sk-test-123")).complete(Self.request)
         #expect(completion.text == "4")
         #expect(completion.promptTokens == 11 && completion.completionTokens == 2)
-        #expect(completion.stopReason == "max_tokens")
+        #expect(completion.stopReason == .maxTokens)
         let sent = try #require(server.requests.first)
         #expect(sent.method == "POST" && sent.path == "/v1/chat/completions")
         #expect(sent.headers["Authorization"] == "Bearer sk-test-123")
@@ -37,6 +37,33 @@ struct OpenAIBackendTests {
         #expect(body["stop"] == nil)
         let messages = try #require(body["messages"] as? [[String: String]])
         #expect(messages == [["role": "system", "content": "Be brief."], ["role": "user", "content": "What is 2+2?"]])
+    }
+
+    /// OpenAI's `stop` covers both the end of a turn and a stop string; vLLM's and `divvy serve`'s
+    /// `stop_reason` tells them apart (a token id there is a stop token, so the end of a turn).
+    @Test(arguments: [("stop", #""\n9.""#, StopReason.stopString), ("stop", "null", .endOfTurn),
+                      ("stop", "151645", .endOfTurn), ("length", "null", .maxTokens)])
+    func finishAndStopReasonBecomeTheTypedStopReason(finish: String, stopJSON: String, expected: StopReason) async throws {
+        let server = try FakeServer { _, _ in
+            let stop = (try? JSONSerialization.jsonObject(with: Data(stopJSON.utf8), options: .fragmentsAllowed)) ?? NSNull()
+            return FakeServer.completion("1. A?", finishReason: finish, stopReason: stop)
+        }
+        #expect(try await Self.backend(server.url).complete(Self.request).stopReason == expected)
+    }
+
+    /// A remote planner cut where a ninth step would begin is refused as a local one is, because
+    /// the stop reason crosses the HTTP boundary as a stop string, not as a normal stop.
+    @Test func remotePlannerStoppedPastTheLimitIsRefused() async throws {
+        let loop = (1...8).map { "\($0). How many cats are left?" }.joined(separator: "\n")
+        let planner = try FakeServer { _, _ in FakeServer.completion(loop, stopReason: "\n9.") }
+        let solver = try FakeServer { _, _ in FakeServer.completion("3000 / 120 = 25. The answer is: 25") }
+        let task = TaskItem(id: "jane", task: "Jane runs 3 kilometers in two hours. What is her speed in meters per minute?",
+                            answer: "25", line: 1)
+        let record = await TaskSolver(planner: Self.backend(planner.url), solver: Self.backend(solver.url), cache: nil,
+                                      maxTokens: 64).solve(task)
+        #expect(record.plan?.status == .fallback)
+        #expect(record.plan?.reason == "stopped at step 9, past the limit of 8")
+        #expect(record.answer == "25")
     }
 
     @Test func identityAndRenderedPromptNameTheServerModelAndMessages() {

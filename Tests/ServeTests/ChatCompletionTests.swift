@@ -50,7 +50,10 @@ import Testing
         let body = #"{"messages":[{"role":"user","content":"What is 2+2?"}],"max_tokens":12,"temperature":0,"stop":"\#(stop)"}"#
         let stopped = try server.complete(body)
         #expect(replyText(stopped.body) == String(text[..<text.range(of: stop)!.lowerBound]))
-        #expect((stopped.body["choices"] as? [[String: Any]])?.first?["finish_reason"] as? String == "stop")
+        let choice = (stopped.body["choices"] as? [[String: Any]])?.first
+        #expect(choice?["finish_reason"] as? String == "stop")
+        #expect(choice?["stop_reason"] as? String == stop, "vLLM's field names the stop string")
+        #expect((plain.body["choices"] as? [[String: Any]])?.first?["stop_reason"] is NSNull)
     }
 
     @Test func streamedDeltasAddUpToTheWholeReply() throws {

@@ -204,7 +204,7 @@ public final class BatchGenerator {
                     finished[request.id] = GenerationResult(
                         promptTokens: Array(request.tokens.prefix(request.promptCount)),
                         tokens: Array(request.tokens.dropFirst(request.promptCount)),
-                        text: request.filter.text, stopReason: reason)
+                        text: request.filter.text, stopReason: reason, stopString: request.filter.matched)
                     done.append(r)
                 }
                 events.append(GenerationEvent(request: running[r].id, token: token, text: text, finished: reason))

@@ -36,4 +36,6 @@ public struct GenerationResult: Sendable {
     public let tokens: [Int32]
     public let text: String
     public let stopReason: StopReason
+    /// The stop string that ended it (with ``StopReason/stopString``).
+    public let stopString: String?
 }

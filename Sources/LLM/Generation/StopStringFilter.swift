@@ -3,6 +3,8 @@
 struct StopStringFilter {
     let stops: [String]
     private(set) var text = ""
+    /// The stop string that cut the text, once one did.
+    private(set) var matched: String?
     private var emitted = 0
 
     init(stops: [String]) { self.stops = stops.filter { !$0.isEmpty } }
@@ -10,8 +12,9 @@ struct StopStringFilter {
     /// Appends `piece`; returns the text now safe to emit and whether a stop string was reached.
     mutating func append(_ piece: String) -> (text: String, stopped: Bool) {
         text += piece
-        if let cut = stops.compactMap({ text.range(of: $0)?.lowerBound }).min() {
+        if let (cut, stop) = stops.compactMap({ stop in text.range(of: stop).map { ($0.lowerBound, stop) } }).min(by: { $0.0 < $1.0 }) {
             text = String(text[..<cut])
+            matched = stop
             return (flush(upTo: text.count), true)
         }
         return (flush(upTo: text.count - longestPendingPrefix()), false)
