@@ -165,6 +165,10 @@ enum AgentSchema {
             ALTER TABLE tasks ADD COLUMN confidence REAL;
             """)
         }
+        migrator.register("replies cut at the token limit") { db in
+            // Earlier runs kept this only in the note's text.
+            try db.execute("ALTER TABLE subproblems ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

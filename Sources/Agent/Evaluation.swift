@@ -79,6 +79,8 @@ public struct EvalSummary: Sendable, Codable, Equatable {
     public let problems: Int
     public let correct: Int
     public let errors: Int
+    /// Answers that rest only on replies cut at the token limit (``TaskRecord/truncated``).
+    public let truncated: Int
     /// correct ÷ problems
     public let accuracy: Double
     public let plannerPromptTokens, plannerCompletionTokens: Int
@@ -107,6 +109,7 @@ public struct EvalSummary: Sendable, Codable, Equatable {
         problems = record.tasks.count
         correct = record.tasks.filter { $0.correct == true }.count
         errors = record.tasks.filter { $0.error != nil }.count
+        truncated = record.tasks.filter(\.truncated).count
         accuracy = problems == 0 ? 0 : Double(correct) / Double(problems)
         let calls = record.tasks.flatMap(\.calls).filter { !$0.cacheHit }
         let planner = calls.filter { $0.role == CallRole.planner.rawValue }, solver = calls.filter { $0.role != CallRole.planner.rawValue }

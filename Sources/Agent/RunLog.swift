@@ -116,17 +116,18 @@ extension AgentStore {
         let refs = SQLiteValue.text(sub.references.map(String.init).joined(separator: ","))
         if sub.kind == .step {
             try database.execute("""
-                UPDATE subproblems SET resolved_question = ?, output = ?, answer = ?, solved_order = ?
+                UPDATE subproblems SET resolved_question = ?, output = ?, answer = ?, solved_order = ?, truncated = ?
                 WHERE task_id = ? AND kind = 'step' AND number = ?
                 """, [.text(sub.question), .text(sub.output), optional(sub.answer), .integer(Int64(order)),
-                      .integer(task), .integer(Int64(sub.number))])
+                      .integer(sub.truncated ? 1 : 0), .integer(task), .integer(Int64(sub.number))])
         } else {
             try database.execute("""
                 INSERT INTO subproblems (task_id, kind, number, question, refs, resolved_question, output, answer, solved_order,
-                                         path, note)
-                VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         path, note, truncated)
+                VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.integer(task), .text(sub.kind.rawValue), .text(sub.question), refs, .text(sub.question),
-                      .text(sub.output), optional(sub.answer), .integer(Int64(order)), optional(sub.path), optional(sub.note)])
+                      .text(sub.output), optional(sub.answer), .integer(Int64(order)), optional(sub.path), optional(sub.note),
+                      .integer(sub.truncated ? 1 : 0)])
         }
     }
 

@@ -99,7 +99,7 @@ extension AgentStore {
 
     private func subproblems(ofTask task: Int64) throws -> [SubproblemRecord] {
         try database.fetchAll("""
-            SELECT kind, number, resolved_question, refs, output, answer, path, note FROM subproblems
+            SELECT kind, number, resolved_question, refs, output, answer, path, note, truncated FROM subproblems
             WHERE task_id = ? AND solved_order IS NOT NULL ORDER BY solved_order
             """, [.integer(task)]) { row in
             guard let kind = SubproblemRecord.Kind(rawValue: row.string(at: 0) ?? "") else {
@@ -108,7 +108,7 @@ extension AgentStore {
             return SubproblemRecord(kind: kind, number: Int(row.int64(at: 1) ?? 0), question: row.string(at: 2) ?? "",
                                     references: (row.string(at: 3) ?? "").split(separator: ",").compactMap { Int($0) },
                                     output: row.string(at: 4) ?? "", answer: row.string(at: 5), path: row.string(at: 6),
-                                    note: row.string(at: 7))
+                                    note: row.string(at: 7), truncated: row.int64(at: 8) == 1)
         }
     }
 

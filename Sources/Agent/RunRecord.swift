@@ -52,9 +52,11 @@ public struct SubproblemRecord: Sendable, Codable, Equatable {
     public let path: String?
     /// Why the path gave no answer, or what to doubt about it (a program's error, a reply cut at the token limit).
     public let note: String?
+    /// Whether the reply stopped at the token limit, so its answer may be cut short.
+    public let truncated: Bool
 
     public init(kind: Kind, number: Int, question: String, references: [Int], output: String, answer: String?,
-                path: String? = nil, note: String? = nil) {
+                path: String? = nil, note: String? = nil, truncated: Bool = false) {
         self.kind = kind
         self.number = number
         self.question = question
@@ -63,6 +65,7 @@ public struct SubproblemRecord: Sendable, Codable, Equatable {
         self.answer = answer
         self.path = path
         self.note = note
+        self.truncated = truncated
     }
 
     /// Whether this record is a reasoning path's final answer (which votes), not a plan step.
@@ -100,6 +103,13 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     public let seconds: Double
     /// The share of the reasoning paths that gave the answer (nil without an answer).
     public let confidence: Double?
+
+    /// Whether the answer rests only on replies cut at the token limit (no complete reply gave it).
+    public var truncated: Bool {
+        guard let answer else { return false }
+        let supporting = subproblems.filter { $0.isPathAnswer && $0.answer == answer }
+        return !supporting.isEmpty && supporting.allSatisfy(\.truncated)
+    }
 
     public init(key: String, line: Int?, task: String, gold: String?, answer: String?, correct: Bool?, output: String?,
                 error: String?, plan: PlanRecord?, subproblems: [SubproblemRecord], calls: [ModelCallRecord],

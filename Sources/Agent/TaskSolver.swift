@@ -172,10 +172,11 @@ public struct TaskSolver: Sendable {
             programSampling.stop = SolverPrompt.programStop
             let messages = guided ? SolverPrompt.guidedProgram(task: item.task, steps: plan.steps) : SolverPrompt.program(task: item.task)
             let (completion, call) = try await complete(solver, role: .program, step: nil, messages, sampling: programSampling)
-            let outcome = ProgramAnswer(reply: completion.text, cut: completion.stopReason == .maxTokens)
+            let cut = completion.stopReason == .maxTokens
+            let outcome = ProgramAnswer(reply: completion.text, cut: cut)
             return ([SubproblemRecord(kind: .program, number: 0, question: item.task, references: references,
                                       output: completion.text, answer: outcome.answer, path: path.description,
-                                      note: outcome.note)], [call])
+                                      note: outcome.note, truncated: cut)], [call])
         case .cot where guided && steps == .separately:
             var records: [SubproblemRecord] = []
             var calls: [ModelCallRecord] = []
@@ -209,7 +210,7 @@ public struct TaskSolver: Sendable {
                         let output = completion.text
                         return (SubproblemRecord(kind: .step, number: step.number, question: question,
                                                  references: step.references, output: output,
-                                                 answer: Self.shortAnswer(output)), call)
+                                                 answer: Self.shortAnswer(output), truncated: completion.stopReason == .maxTokens), call)
                     }
                 }
                 var results: [(SubproblemRecord, ModelCallRecord)] = []
@@ -234,7 +235,8 @@ public struct TaskSolver: Sendable {
         let cut = completion.stopReason == .maxTokens
         return (SubproblemRecord(kind: kind, number: 0, question: item.task, references: references, output: completion.text,
                                  answer: answer, path: path.description,
-                                 note: cut ? "cut at --max-tokens \(maxTokens)" : answer == nil ? "no answer in the reply" : nil),
+                                 note: cut ? "cut at --max-tokens \(maxTokens)" : answer == nil ? "no answer in the reply" : nil,
+                                 truncated: cut),
                 call)
     }
 

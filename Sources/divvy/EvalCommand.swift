@@ -95,7 +95,7 @@ enum EvalCommand: CLICommand {
     }
 
     static func table(_ summaries: [EvalSummary]) -> String {
-        var lines = ["mode           run  accuracy        planner tok (in/out)  solver tok (in/out)  wall s    cpu s   cache hit/miss  plans made/refused/cut  paths"]
+        var lines = ["mode           run  accuracy        planner tok (in/out)  solver tok (in/out)  wall s    cpu s   cache hit/miss  plans made/refused/cut  truncated  paths"]
         for s in summaries {
             let accuracy = String(format: "%5.1f%% (%d/%d)", 100 * s.accuracy, s.correct, s.problems)
             lines.append([
@@ -108,6 +108,7 @@ enum EvalCommand: CLICommand {
                 String(format: "%8.1f", s.cpuSeconds),
                 "\(s.cacheHits)/\(s.cacheMisses)".leftPadded(15),
                 "\(s.plansMade)/\(s.planFallbacks)/\(s.plansCutAtRepeat)".leftPadded(22),
+                String(s.truncated).leftPadded(10),
                 " " + s.paths,
             ].joined(separator: " "))
         }

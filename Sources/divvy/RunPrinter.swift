@@ -35,6 +35,9 @@ enum RunPrinter {
         var lines: [String] = []
         if let error = task.error { lines.append("Error: \(error)") }
         lines.append("Answer: \(task.answer ?? "(none)")" + (agreement(task).map { " (\($0))" } ?? ""))
+        if task.truncated {
+            lines.append("truncated: every reply that gave this answer was cut at the token limit; --max-tokens raises it")
+        }
         lines.append("[run \(run) · cache: \(task.cacheHits) hits, \(task.cacheMisses) misses · tokens: "
             + "\(task.promptTokens) in, \(task.completionTokens) out · \(String(format: "%.2f", task.seconds)) s]")
         return lines
@@ -53,6 +56,8 @@ enum RunPrinter {
         let answer: String?
         /// The share of the reasoning paths that gave the answer.
         let confidence: Double?
+        /// The answer rests only on replies cut at the token limit.
+        let truncated: Bool
         let output: String?
         let error: String?
         let tokens: Tokens
@@ -65,7 +70,7 @@ enum RunPrinter {
 
     static func solveJSON(_ task: TaskRecord, run: Int64) -> SolveJSON {
         SolveJSON(run: run, task: task.task, plan: task.plan, subproblems: task.subproblems, answer: task.answer,
-                  confidence: task.confidence, output: task.output, error: task.error,
+                  confidence: task.confidence, truncated: task.truncated, output: task.output, error: task.error,
                   tokens: Tokens(prompt: task.promptTokens, completion: task.completionTokens),
                   cache: CacheCounts(hits: task.cacheHits, misses: task.cacheMisses), seconds: task.seconds)
     }
@@ -79,6 +84,7 @@ enum RunPrinter {
         let plan: [String]?
         let answer: String?
         let confidence: Double?
+        let truncated: Bool
         let correct: Bool?
         let error: String?
         let tokens: Tokens
@@ -91,7 +97,7 @@ enum RunPrinter {
         let isBadLine = task.key.hasPrefix(BatchRun.badLinePrefix)
         let line = BatchLine(id: isBadLine ? nil : task.key, line: task.line, task: isBadLine ? nil : task.task, gold: task.gold,
                              plan: task.plan.flatMap { $0.steps.isEmpty ? nil : $0.steps }, answer: task.answer,
-                             confidence: task.confidence, correct: task.correct, error: task.error,
+                             confidence: task.confidence, truncated: task.truncated, correct: task.correct, error: task.error,
                              tokens: Tokens(prompt: task.promptTokens, completion: task.completionTokens),
                              cache: CacheCounts(hits: task.cacheHits, misses: task.cacheMisses), seconds: task.seconds)
         let encoder = JSONEncoder()

@@ -104,6 +104,21 @@ struct TaskSolverTests {
         #expect(record.answer == "25")
     }
 
+    @Test("An answer is truncated only when every reply that gave it was cut at the token limit")
+    func truncatedAnswers() async throws {
+        let cut = ScriptedBackend(identity: "solver", stopReason: .maxTokens) { _ in "12 × 3 = 36. The answer is: 36" }
+        let alone = await TaskSolver(planner: nil, solver: cut, cache: nil, maxTokens: 32,
+                                     paths: try PathSchedule(parsing: "cot")).solve(Self.task)
+        #expect(alone.answer == "36")
+        #expect(alone.subproblems.map(\.truncated) == [true])
+        #expect(alone.truncated)
+        let whole = ScriptedBackend(identity: "solver") { _ in "The answer is: 36" }
+        let complete = await TaskSolver(planner: nil, solver: whole, cache: nil, maxTokens: 32,
+                                        paths: try PathSchedule(parsing: "cot")).solve(Self.task)
+        #expect(!complete.truncated)
+        #expect(complete.subproblems.map(\.truncated) == [false])
+    }
+
     @Test("The planner stops where a ninth step would begin; such a plan is refused and the task solved directly")
     func plannerStoppedPastTheLimit() async throws {
         let loop = (1...8).map { "\($0). How many cats are left?" }.joined(separator: "\n")

@@ -45,6 +45,26 @@ struct AgentCommandTests {
         #expect(result.stderr.contains("scripts/fetch-models smollm2-135m"))
     }
 
+    @Test("An answer taken from a reply cut at --max-tokens is marked truncated in the text, the JSON and the log")
+    func truncatedAnswerIsMarked() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let solve = ["solve", "A box holds 12 eggs. How many eggs are in 3 boxes?", "--db", folder.path("divvy.db"),
+                     "--no-plan", "--paths", "cot", "--solver", "smollm2-135m"]
+        let cut = try DivvyProcess.run(solve + ["--max-tokens", "60"])
+        #expect(cut.status == 0, "\(cut.stderr)")
+        #expect(cut.stdout.contains("(cut at --max-tokens 60)"))
+        #expect(cut.stdout.contains("truncated: every reply that gave this answer was cut at the token limit"))
+        let json = try DivvyProcess.run(solve + ["--max-tokens", "60", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["answer"] is String, "the cut reply still gives a number")
+        #expect(object["truncated"] as? Bool == true)
+        #expect((object["subproblems"] as? [[String: Any]])?.first?["truncated"] as? Bool == true)
+        // The log keeps it: show reads it back from the database.
+        let shown = try DivvyProcess.run(["show", "2", "--json", "--db", folder.path("divvy.db")])
+        #expect(shown.stdout.contains(#""truncated" : true"#), "\(shown.stdout.prefix(400))")
+    }
+
     @Test("solve - reads the task from standard input")
     func taskFromStandardInput() throws {
         try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
