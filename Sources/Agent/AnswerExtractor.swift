@@ -16,8 +16,10 @@ public enum AnswerExtractor {
 
     /// The answer as canonical text: its number without separators, currency, units or
     /// needless decimals (`"$1,234.50 dollars"` → `"1234.5"`, `"3/4"` → `"0.75"`), or, when it
-    /// holds no number, the trimmed lowercased text without a final period.
+    /// holds no number, the trimmed lowercased text without a final period. A time of day stays
+    /// one (`"at 13:00."` → `"13:00"`, `"6:30 PM"` → `"6:30 pm"`).
     public static func normalize(_ answer: String) -> String {
+        if let time = TimeOfDay(in: answer) { return time.text }
         if let value = numericValue(of: answer) { return format(value) }
         var text = answer.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         if text.hasSuffix(".") { text.removeLast() }
@@ -38,7 +40,8 @@ public enum AnswerExtractor {
 
     /// Whether answer text `predicted` equals `gold` (see ``matches(output:gold:tolerance:)``).
     public static func matches(_ predicted: String, gold: String, tolerance: Double = 1e-6) -> Bool {
-        switch (numericValue(of: predicted), numericValue(of: gold)) {
+        if let p = TimeOfDay(in: predicted), let g = TimeOfDay(in: gold) { return p.secondsSinceMidnight == g.secondsSinceMidnight }
+        return switch (numericValue(of: predicted), numericValue(of: gold)) {
         case let (p?, g?): abs(p - g) <= tolerance
         case (nil, nil): normalize(predicted) == normalize(gold) && !normalize(gold).isEmpty
         default: false

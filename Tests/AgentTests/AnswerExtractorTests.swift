@@ -98,3 +98,23 @@ import Agent
         #expect(misses == ["gsm8k-train-2770", "gsm8k-train-4091", "gsm8k-train-4349", "gsm8k-train-4500"])
     }
 }
+
+/// Times of day in answers.
+struct TimeOfDayAnswerTests {
+    /// A time of day is one answer, not its last number (the cake task printed `Answer: 0` for
+    /// `\boxed{13:00}`).
+    @Test(arguments: [("\\boxed{13:00}", "13:00"), ("The party starts at 18:00.", "18:00"), ("6:30 PM", "6:30 pm"),
+                      ("12:30:30", "12:30:30"), ("at 9:05 a.m.", "9:05 am"), ("08:15", "8:15")])
+    func timesOfDayStayWhole(answer: String, expected: String) {
+        #expect(AnswerExtractor.normalize(answer) == expected)
+    }
+
+    @Test func timesMatchOnOneClock() {
+        #expect(AnswerExtractor.matches("1:00 pm", gold: "13:00"))
+        #expect(AnswerExtractor.matches("12:15 am", gold: "0:15"))
+        #expect(!AnswerExtractor.matches("1:00 am", gold: "13:00"))
+        #expect(AnswerExtractor.normalize("3.5") == "3.5", "a number is no time")
+        #expect(AnswerExtractor.normalize("a ratio of 3:1") == "1", "no minutes, no time")
+        #expect(AnswerExtractor.normalize("25:61") != "25:61")
+    }
+}
