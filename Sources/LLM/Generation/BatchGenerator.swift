@@ -6,6 +6,9 @@
 /// used first when cells or sequence ids run out): a new prompt starting with tokens a running or
 /// kept sequence holds shares those cells instead of recomputing them.
 ///
+/// By ``speculation``, a decoding sequence may also check tokens drafted from its own text in
+/// the same pass; the sampler's own draw decides each, so the output is plain decoding's.
+///
 /// Not thread-safe: owned by one task, like its `InferenceContext`.
 public final class BatchGenerator {
     public let context: InferenceContext
