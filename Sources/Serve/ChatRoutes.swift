@@ -8,8 +8,22 @@ struct ChatRoutes: Sendable {
     let modelName: String
     /// When the server started (the model's `created` in `/v1/models`).
     let created: Int
+    /// Where each request's line goes; nil: nowhere (`--quiet`).
+    let log: AccessLog?
 
+    /// Answers `request` and logs it: a streamed reply when its stream ends.
     func respond(_ request: HTTPRequest, client: any HTTPClientState) -> HTTPResponse {
+        let start = ContinuousClock.now
+        var usage: Usage?
+        let response = route(request, client: client, start: start, usage: &usage)
+        // A streamed reply logs itself when its stream ends.
+        if case .stream = response.body { return response }
+        log?.record(method: request.method, path: request.path, status: response.status, usage: usage, since: start)
+        return response
+    }
+
+    private func route(_ request: HTTPRequest, client: any HTTPClientState, start: ContinuousClock.Instant,
+                       usage: inout Usage?) -> HTTPResponse {
         let routes = ["/v1/chat/completions": "POST", "/v1/models": "GET", "/health": "GET"]
         guard let method = routes[request.path] else { return APIError.notFound(request.path).response }
         guard request.method == method || (method == "GET" && request.method == "HEAD") else {
@@ -23,15 +37,16 @@ struct ChatRoutes: Sendable {
             return JSONBody.response(ModelList(data: [.init(id: modelName, created: created)]))
         default:
             do {
-                return try completion(request.body, client: client)
+                return try completion(request, client: client, start: start, usage: &usage)
             } catch {
                 return error.response
             }
         }
     }
 
-    private func completion(_ body: [UInt8], client: any HTTPClientState) throws(APIError) -> HTTPResponse {
-        let request = try ChatCompletionRequest.parse(body)
+    private func completion(_ http: HTTPRequest, client: any HTTPClientState, start: ContinuousClock.Instant,
+                            usage: inout Usage?) throws(APIError) -> HTTPResponse {
+        let request = try ChatCompletionRequest.parse(http.body)
         let model = engine.model
         let prompt = model.encodeChat(request.chatMessages)
         let context = engine.contextPerRequest
@@ -47,9 +62,14 @@ struct ChatRoutes: Sendable {
                           created: Int(Date().timeIntervalSince1970), model: modelName)
         if request.stream == true {
             return HTTPResponse(status: 200, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache"],
-                                body: .stream { [engine] writer in reply.stream(job, engine: engine, to: writer) })
+                                body: .stream { [engine, log] writer in
+                                    let finished = reply.stream(job, engine: engine, to: writer)
+                                    log?.record(method: http.method, path: http.path, status: 200, usage: finished, since: start)
+                                })
         }
-        return try reply.whole(job, engine: engine, client: client)
+        let (response, counts) = try reply.whole(job, engine: engine, client: client)
+        usage = counts
+        return response
     }
 }
 

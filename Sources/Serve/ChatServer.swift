@@ -18,9 +18,12 @@ public final class ChatServer: Sendable {
         public var maxBodyBytes: Int
         /// When decoding requests draft tokens ahead.
         public var speculation: SpeculationPolicy
+        /// Where each request's line goes (nil: nowhere).
+        public var accessLog: AccessLog?
 
         public init(host: String = "127.0.0.1", port: UInt16 = 8080, parallel: Int = 4, contextPerRequest: Int = 2048,
-                    maxQueue: Int = 16, maxBodyBytes: Int = 1 << 20, speculation: SpeculationPolicy = SpeculationPolicy()) {
+                    maxQueue: Int = 16, maxBodyBytes: Int = 1 << 20, speculation: SpeculationPolicy = SpeculationPolicy(),
+                    accessLog: AccessLog? = nil) {
             self.host = host
             self.port = port
             self.parallel = parallel
@@ -28,6 +31,7 @@ public final class ChatServer: Sendable {
             self.maxQueue = maxQueue
             self.maxBodyBytes = maxBodyBytes
             self.speculation = speculation
+            self.accessLog = accessLog
         }
     }
 
@@ -39,7 +43,8 @@ public final class ChatServer: Sendable {
         let context = min(configuration.contextPerRequest, model.config.contextLength)
         engine = InferenceEngine(model: model, parallel: configuration.parallel, contextPerRequest: context,
                                  maxQueue: configuration.maxQueue, speculation: configuration.speculation)
-        let routes = ChatRoutes(engine: engine, modelName: modelName, created: Int(Date().timeIntervalSince1970))
+        let routes = ChatRoutes(engine: engine, modelName: modelName, created: Int(Date().timeIntervalSince1970),
+                                log: configuration.accessLog)
         do {
             http = try HTTPServer(
                 configuration: .init(host: configuration.host, port: configuration.port,

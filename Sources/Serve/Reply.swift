@@ -11,19 +11,19 @@ struct Reply: Sendable {
     /// How often a waiting handler checks whether its client is still there.
     static let clientCheckInterval: Duration = .milliseconds(100)
 
-    /// Waits for the whole generation and answers with one `chat.completion`.
-    func whole(_ job: EngineJob, engine: InferenceEngine, client: any HTTPClientState) throws(APIError) -> HTTPResponse {
+    /// Waits for the whole generation and answers with one `chat.completion`; also returns its token counts.
+    func whole(_ job: EngineJob, engine: InferenceEngine, client: any HTTPClientState) throws(APIError) -> (HTTPResponse, Usage) {
         while true {
             for event in job.take(waiting: Self.clientCheckInterval) {
                 switch event {
                 case .text:
                     continue
                 case let .finished(result):
-                    return JSONBody.response(ChatCompletion(
+                    return (JSONBody.response(ChatCompletion(
                         id: id, created: created, model: model,
                         choices: [.init(message: .init(content: result.text), finishReason: finishReason(result.stopReason),
                                                   matchedStop: result.stopString)],
-                        usage: usage(result)))
+                        usage: usage(result))), usage(result))
                 case let .failed(error):
                     throw error
                 }
@@ -36,8 +36,9 @@ struct Reply: Sendable {
     }
 
     /// Sends the generation as server-sent events: a role chunk, content chunks, a last chunk
-    /// with the finish reason and usage, then `data: [DONE]`.
-    func stream(_ job: EngineJob, engine: InferenceEngine, to writer: any HTTPBodyWriter) {
+    /// with the finish reason and usage, then `data: [DONE]`. Returns the token counts of a
+    /// generation that finished.
+    func stream(_ job: EngineJob, engine: InferenceEngine, to writer: any HTTPBodyWriter) -> Usage? {
         let clock = ContinuousClock()
         var lastCheck = clock.now
         do throws(SocketError) {
@@ -51,10 +52,10 @@ struct Reply: Sendable {
                         try writer.write(chunk(.init(role: nil, content: nil), finish: finishReason(result.stopReason),
                                                usage: usage(result)))
                         try writer.write(Array("data: [DONE]\n\n".utf8))
-                        return
+                        return usage(result)
                     case let .failed(error):
                         try writer.write(Array("data: ".utf8) + error.json + Array("\n\n".utf8))
-                        return
+                        return nil
                     }
                 }
                 if clock.now - lastCheck >= Self.clientCheckInterval {
@@ -64,6 +65,7 @@ struct Reply: Sendable {
             }
         } catch {
             engine.cancel(job)
+            return nil
         }
     }
 

@@ -19,8 +19,9 @@ enum ServeCommand: CLICommand {
                                      default: 2048, validate: { $0 >= 16 ? nil : "must be at least 16" })
     static let maxQueue = Option<Int>("max-queue", valueName: "n", help: "Requests that may wait for a slot; more get 503.",
                                       default: 16, validate: { $0 >= 0 ? nil : "must not be negative" })
+    static let quiet = Flag("quiet", help: "Log no line per request (by default: method, path, status, tokens and ms on stderr).")
     static let command = Command("serve", summary: "Serve a model over an OpenAI-compatible HTTP API (chat completions).",
-                                 arguments: [model, host, port, parallel, context, maxQueue, SpeculationOption.flag])
+                                 arguments: [model, host, port, parallel, context, maxQueue, SpeculationOption.flag, quiet])
 
     static func run(_ arguments: ParsedCommand) async throws {
         let path = try ModelLocator.resolve(arguments[model]!)
@@ -29,7 +30,8 @@ enum ServeCommand: CLICommand {
         let server = try ChatServer(model: loaded, modelName: name, configuration: .init(
             host: arguments[host]!, port: UInt16(arguments[port]!), parallel: arguments[parallel]!,
             contextPerRequest: arguments[context]!, maxQueue: arguments[maxQueue]!,
-            speculation: SpeculationOption.policy(arguments)))
+            speculation: SpeculationOption.policy(arguments),
+            accessLog: arguments[quiet] ? nil : AccessLog { Console.error($0) }))
         server.start()
         Console.error("divvy serve: \(name) on http://\(arguments[host]!):\(server.port) "
             + "(parallel \(server.engine.parallel), \(server.engine.contextPerRequest) tokens per request, queue \(server.engine.maxQueue))")

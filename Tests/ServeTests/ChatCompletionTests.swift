@@ -1,5 +1,7 @@
 import Foundation
 import HTTP
+import Serve
+import Synchronization
 import Testing
 
 @Suite(.serialized) struct ChatCompletionTests {
@@ -54,6 +56,27 @@ import Testing
         #expect(choice?["finish_reason"] as? String == "stop")
         #expect(choice?["stop_reason"] as? String == stop, "vLLM's field names the stop string")
         #expect((plain.body["choices"] as? [[String: Any]])?.first?["stop_reason"] is NSNull)
+    }
+
+    @Test func accessLogHasOneLinePerRequestWithStatusTokensAndTime() throws {
+        let lines = Mutex<[String]>([])
+        let server = try RunningServer(accessLog: AccessLog { line in lines.withLock { $0.append(line) } })
+        let whole = try server.complete(greedyRequest("What is 2+2?", maxTokens: 5))
+        let usage = try #require(whole.body["usage"] as? [String: Any])
+        _ = try HTTPClient().send("GET", server.url + "/nope")
+        let streamed = try HTTPClient().postJSON(server.url + "/v1/chat/completions",
+                                                 Array(greedyRequest("Name a colour.", maxTokens: 4, stream: true).utf8))
+        _ = try streamed.text()   // the stream's line is written when it ends
+        var logged: [String] = []
+        for _ in 0..<50 where logged.count < 3 {
+            logged = lines.withLock { $0 }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        try #require(logged.count == 3, "\(logged)")
+        let tokens = "\(usage["prompt_tokens"] as? Int ?? -1)+\(usage["completion_tokens"] as? Int ?? -1) tokens"
+        #expect(logged[0].range(of: #"^POST /v1/chat/completions 200 "# + NSRegularExpression.escapedPattern(for: tokens) + #" \d+ ms$"#, options: .regularExpression) != nil, "\(logged[0])")
+        #expect(logged[1].range(of: #"^GET /nope 404 \d+ ms$"#, options: .regularExpression) != nil, "\(logged[1])")
+        #expect(logged[2].range(of: #"^POST /v1/chat/completions 200 \d+\+\d+ tokens \d+ ms$"#, options: .regularExpression) != nil, "\(logged[2])")
     }
 
     @Test func streamedDeltasAddUpToTheWholeReply() throws {

@@ -1,0 +1,15 @@
+/// One line per request for the server's operator: method, path, status, tokens (prompt+reply,
+/// for completions) and milliseconds from the request to the end of its reply.
+public struct AccessLog: Sendable {
+    private let write: @Sendable (String) -> Void
+
+    /// Lines go to `write` (the CLI's standard error).
+    public init(_ write: @escaping @Sendable (String) -> Void) { self.write = write }
+
+    func record(method: String, path: String, status: Int, usage: Usage?, since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Int((Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15).rounded())
+        let tokens = usage.map { " \($0.promptTokens)+\($0.completionTokens) tokens" } ?? ""
+        write("\(method) \(path) \(status)\(tokens) \(milliseconds) ms")
+    }
+}
