@@ -58,7 +58,8 @@ struct ChatCompletionsReplyBody: Decodable {
         /// the end of the turn (a server that does not name it makes a stop string look like one).
         var stopReason: StopReason {
             if finishReason == "length" { return .maxTokens }
-            return matchedStop.map { $0.isEmpty ? .endOfTurn : .stopString } ?? .endOfTurn
+            if let matchedStop, !matchedStop.isEmpty { return .stopString }
+            return .endOfTurn
         }
     }
     struct Usage: Decodable {

@@ -7,8 +7,7 @@ public struct AccessLog: Sendable {
     public init(_ write: @escaping @Sendable (String) -> Void) { self.write = write }
 
     func record(method: String, path: String, status: Int, usage: Usage?, since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
-        let milliseconds = Int((Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15).rounded())
+        let milliseconds = Int(((ContinuousClock.now - start) / .milliseconds(1)).rounded())
         let tokens = usage.map { " \($0.promptTokens)+\($0.completionTokens) tokens" } ?? ""
         write("\(method) \(path) \(status)\(tokens) \(milliseconds) ms")
     }

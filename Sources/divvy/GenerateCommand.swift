@@ -85,7 +85,7 @@ enum GenerateCommand: CLICommand {
             if Console.stderrIsTerminal {
                 let rates = [("prompt", output.promptTokensPerSecond), ("generated", output.generatedTokensPerSecond)]
                     .compactMap { name, rate in rate.map { String(format: "%.1f \(name)", $0) } }.joined(separator: ", ")
-                let drafts = generator.draftedTokens > 0 ? "; \(generator.acceptedDraftTokens) of \(generator.draftedTokens) drafted tokens accepted" : ""
+                let drafts = output.draftedTokens > 0 ? "; \(output.acceptedDraftTokens) of \(output.draftedTokens) drafted tokens accepted" : ""
                 Console.error("[\(promptIDs.count) prompt tokens, \(result.tokens.count) generated; \(rates.isEmpty ? "no rates" : rates + " tok/s")\(drafts); stop: \(result.stopReason.rawValue)]")
             }
         } else {
