@@ -79,21 +79,12 @@ public struct Distiller: Sendable {
                 last = Self.unsolved(item, plan: nil, error: String(describing: error), calls: calls, since: start)
                 break
             }
-            let plan: Plan
-            do {
-                plan = try PlanParser.parse(TaskSolver.planText(completion))
-            } catch {
-                let rejected = PlanRecord(status: .fallback, steps: [], reason: error.description, rawOutput: completion.text)
-                last = Self.unsolved(item, plan: rejected, error: nil, calls: calls, since: start)
+            let (planRecord, plan) = TaskSolver.readPlan(completion)
+            guard planRecord.status == .planned else {
+                last = Self.unsolved(item, plan: planRecord, error: nil, calls: calls, since: start)
                 continue
             }
-            guard !plan.isDirect else {
-                let direct = PlanRecord(status: .direct, steps: [], reason: nil, rawOutput: completion.text)
-                last = Self.unsolved(item, plan: direct, error: nil, calls: calls, since: start)
-                continue
-            }
-            let planned = PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil, rawOutput: completion.text)
-            let (record, right) = await attempt(item, plan: plan, record: planned, calls: &calls, since: start)
+            let (record, right) = await attempt(item, plan: plan, record: planRecord, calls: &calls, since: start)
             if right {
                 return DistillOutcome(record: record, exemplar: Exemplar(problem: item.task, plan: plan.text),
                                       keptSample: sample)
@@ -115,10 +106,11 @@ public struct Distiller: Sendable {
         return (solved.attempt(plan: planRecord, calls: calls, since: start), solved.correct == true)
     }
 
-    /// Greedy for sample 0, else temperature sampling seeded with the sample's number.
+    /// The planner's own sampling (its step-limit stop and repeat guard): greedy for sample 0,
+    /// else at ``temperature``, seeded with the sample's number.
     func sampling(_ sample: Int) -> SamplingParameters {
-        sample == 0 ? .greedy(maxTokens: solver.maxTokens)
-            : SamplingParameters(temperature: Self.temperature, seed: UInt64(sample), maxTokens: solver.maxTokens)
+        sample == 0 ? PlannerPrompt.sampling(maxTokens: solver.maxTokens)
+            : PlannerPrompt.sampling(maxTokens: solver.maxTokens, temperature: Self.temperature, seed: UInt64(sample))
     }
 
     /// The teacher's identity, stored with its exemplars (nil for gold plans).

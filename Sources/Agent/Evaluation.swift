@@ -48,25 +48,40 @@ public struct EvalMode: Hashable, Sendable, CustomStringConvertible {
 
 /// Gold decompositions (`gsm8k_*_decomp.jsonl`: `{"id", "subquestions": [{"q", "a"}]}` per line).
 public enum GoldPlans {
-    /// The plans by problem id. Each subquestion builds on all earlier answers (GSM8K's socratic
-    /// steps refer back implicitly), so step k references steps 1…k-1.
-    public static func load(_ path: String) throws(TaskFileError) -> [String: Plan] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
-        }
+    /// The plans by problem id, and the lines that hold none (read as task files are, by
+    /// ``TaskFile``). Each subquestion builds on all earlier answers (GSM8K's socratic steps refer
+    /// back implicitly), so step k references steps 1…k-1.
+    /// - Throws: ``TaskFileError/unreadable(path:reason:)`` when the file cannot be read.
+    public static func load(_ path: String) throws(TaskFileError) -> (plans: [String: Plan], problems: [TaskLineProblem]) {
         var plans: [String: Plan] = [:]
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
-                  let id = object["id"].map({ "\($0)" }),
-                  let subquestions = object["subquestions"] as? [[String: Any]] else { continue }
-            let questions = subquestions.compactMap { $0["q"] as? String }
-            guard !questions.isEmpty else { continue }
-            plans[id] = Plan(steps: questions.enumerated().map { index, question in
-                PlanStep(number: index + 1, question: question, references: Array(1..<(index + 1)))
-            })
+        var problems: [TaskLineProblem] = []
+        for (number, value) in TaskFile.jsonLines(try TaskFile.read(path)) {
+            do throws(TaskFile.Rejection) {
+                let (id, fields) = try TaskFile.identified(value)
+                guard let subquestions = fields["subquestions"] else {
+                    throw TaskFile.Rejection(reason: .missingField("subquestions"))
+                }
+                guard case .array(let entries) = subquestions else {
+                    throw TaskFile.Rejection(reason: .wrongType(field: "subquestions", expected: "a list",
+                                                                found: subquestions.typeName))
+                }
+                let questions = try entries.map { (entry) throws(TaskFile.Rejection) -> String in
+                    guard case .object(let step) = entry, case .string(let question)? = step["q"],
+                          question.contains(where: { !$0.isWhitespace }) else {
+                        throw TaskFile.Rejection(reason: .wrongType(field: "subquestions", expected: "objects with a \"q\" string",
+                                                                    found: entry.typeName))
+                    }
+                    return question
+                }
+                guard !questions.isEmpty else { throw TaskFile.Rejection(reason: .missingField("subquestions")) }
+                plans[id] = Plan(steps: questions.enumerated().map { index, question in
+                    PlanStep(number: index + 1, question: question, references: Array(1..<(index + 1)))
+                })
+            } catch {
+                problems.append(TaskLineProblem(line: number, reason: error.reason))
+            }
         }
-        return plans
+        return (plans, problems)
     }
 }
 

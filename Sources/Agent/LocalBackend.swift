@@ -1,30 +1,42 @@
 import LLM
 
-/// A model file run by this process's engine, through a shared ``EngineScheduler``.
+/// A model file run by this process's ``GenerationEngine``, which all local backends share.
 public struct LocalBackend: ModelBackend {
     public let model: LanguageModel
     /// The model's identity, with the adapter's when there is one.
     public let identity: String
     public let adapterPath: String?
     public var location: String { model.file.path }
-    private let scheduler: EngineScheduler
-    private let engine: Int
+    private let engine: GenerationEngine
+    /// The index of this model (with its adapter) in the engine.
+    private let engineModel: Int
 
-    init(model: LanguageModel, identity: String, adapterPath: String?, scheduler: EngineScheduler, engine: Int) {
+    init(model: LanguageModel, identity: String, adapterPath: String?, engine: GenerationEngine, engineModel: Int) {
         self.model = model
         self.identity = identity
         self.adapterPath = adapterPath
-        self.scheduler = scheduler
         self.engine = engine
+        self.engineModel = engineModel
     }
 
     /// The chat template's text, with markers spelled out inside messages escaped so that it
     /// identifies the token sequence `complete` sends (see `ChatTemplate.unambiguousText`).
     public func renderedPrompt(_ messages: [ChatMessage]) -> String { model.chatTemplate.unambiguousText(messages) }
 
+    /// - Throws: ``AgentError/promptTooLong(tokens:limit:)`` when prompt plus `maxTokens` cannot fit
+    ///   a sequence of the cache, else the engine's ``EngineError``.
     public func complete(_ request: CompletionRequest) async throws -> Completion {
         let prompt = model.encodeChat(request.messages)
-        return try await scheduler.generate(engine: engine, prompt: prompt, parameters: request.sampling)
+        let started = ContinuousClock.now
+        do {
+            let result = try await engine.generate(model: engineModel,
+                                                   GenerationRequest(prompt: prompt, parameters: request.sampling))
+            return Completion(text: result.text, promptTokens: result.promptTokens.count,
+                              completionTokens: result.tokens.count, stopReason: result.stopReason,
+                              seconds: (ContinuousClock.now - started).seconds)
+        } catch EngineError.promptTooLong(let tokens, let limit) {
+            throw AgentError.promptTooLong(tokens: tokens, limit: limit)
+        }
     }
 }
 
@@ -39,7 +51,7 @@ public struct LocalModelSpec: Equatable, Sendable {
     }
 }
 
-/// Loads the planner and solver models onto one scheduler (one engine per distinct model and adapter).
+/// Loads the planner and solver models into one engine (a generator per distinct model and adapter).
 public enum LocalModels {
     /// Default cap on the memory of all KV caches (8 solver sequences of the 1.5B need ~600 MiB).
     public static let defaultKVBudgetMiB = 2048
@@ -51,11 +63,11 @@ public enum LocalModels {
                  tokensPerSequence: tokensPerSequence, kvBudgetMiB: kvBudgetMiB)
     }
 
-    /// Backends for `specs` in order. The same spec twice shares one engine; the same file with
-    /// different adapters shares the mapped weights but gets an engine (and KV cache) per adapter.
-    /// Each engine's KV cache holds `parallel` sequences of `tokensPerSequence` tokens; the
-    /// caches of all engines together must fit in `kvBudgetMiB`, else nothing is allocated.
-    /// Engines draft tokens ahead by `speculation`.
+    /// Backends for `specs` in order. The same spec twice shares one generator; the same file with
+    /// different adapters shares the mapped weights but gets a generator (and KV cache) per adapter.
+    /// Each generator's KV cache holds `parallel` sequences of `tokensPerSequence` tokens; the
+    /// caches of all together must fit in `kvBudgetMiB`, else nothing is allocated.
+    /// Decoding drafts tokens ahead by `speculation`.
     /// - Throws: `ModelFileError` for a bad model file, `LoRAAdapterFileError` for a bad adapter.
     public static func load(_ specs: [LocalModelSpec], store: AgentStore, parallel: Int, tokensPerSequence: Int,
                             kvBudgetMiB: Int = defaultKVBudgetMiB,
@@ -70,24 +82,25 @@ public enum LocalModels {
             throw AgentError.kvBudgetExceeded(sequences: parallel, tokensPerSequence: tokensPerSequence,
                                               neededMiB: neededMiB, budgetMiB: kvBudgetMiB)
         }
-        var loaded: [(LanguageModel, LoRAAdapter?)] = []
+        var loaded: [EngineModel] = []
         var identities: [String] = []
         for spec in engines {
             let model = models[spec.path]!
             let identity = try store.modelIdentity(of: model.file)
             if let adapterPath = spec.adapterPath {
-                loaded.append((model, try LoRAAdapter(path: adapterPath, config: model.config)))
+                loaded.append(EngineModel(model, adapter: try LoRAAdapter(path: adapterPath, config: model.config)))
                 identities.append(try ModelIdentity.adapted(identity, adapterPath: adapterPath))
             } else {
-                loaded.append((model, nil))
+                loaded.append(EngineModel(model))
                 identities.append(identity)
             }
         }
-        let scheduler = EngineScheduler(models: loaded, capacity: cells, maxSequences: parallel, speculation: speculation)
+        let engine = GenerationEngine(models: loaded, configuration: EngineConfiguration(
+            capacity: cells, maxSequences: parallel, speculation: speculation))
         return specs.map { spec in
             let index = engines.firstIndex(of: spec)!
-            return LocalBackend(model: loaded[index].0, identity: identities[index], adapterPath: spec.adapterPath,
-                                scheduler: scheduler, engine: index)
+            return LocalBackend(model: loaded[index].model, identity: identities[index], adapterPath: spec.adapterPath,
+                                engine: engine, engineModel: index)
         }
     }
 }

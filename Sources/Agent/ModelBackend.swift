@@ -18,7 +18,7 @@ public struct Completion: Sendable, Equatable {
     public let completionTokens: Int
     /// Why generation ended.
     public let stopReason: StopReason
-    /// Time from the request's start on the model to its last token.
+    /// Time from the request to its last token, waiting for a free slot included.
     public let seconds: Double
 
     public init(text: String, promptTokens: Int, completionTokens: Int, stopReason: StopReason, seconds: Double) {

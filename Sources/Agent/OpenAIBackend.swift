@@ -59,7 +59,8 @@ public struct OpenAIBackend: ModelBackend {
     }
 
     /// The ids `GET {base}/models` lists (empty when the server answers otherwise). Blocks the
-    /// calling thread; throws only when the server cannot be reached, so it doubles as a check.
+    /// calling thread; throws when the server cannot be reached or refuses the API key, so it
+    /// doubles as a check.
     public func listModels() throws(OpenAIBackendError) -> [String] {
         struct ModelList: Decodable {
             struct Model: Decodable { let id: String }
@@ -67,6 +68,9 @@ public struct OpenAIBackend: ModelBackend {
         }
         let url = configuration.baseURL + "/models"
         let response = try exchange(url) { client throws(HTTPClientError) in try client.send("GET", url, headers: headers) }
+        if response.status == 401 || response.status == 403 {   // a wrong or missing key fails every request: say so now
+            throw .status(url: url, code: response.status, message: ErrorReplyBody.message(in: response.body))
+        }
         guard response.status == 200, let list = try? JSONDecoder().decode(ModelList.self, from: Data(response.body)) else {
             return []
         }

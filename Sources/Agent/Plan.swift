@@ -45,14 +45,17 @@ public struct Plan: Sendable, Equatable {
     /// Whether the task is to be solved directly, without subquestions.
     public var isDirect: Bool { steps.isEmpty }
 
-    /// Steps whose answers step `number` uses directly; empty for an unknown step.
-    public func dependencies(of number: Int) -> [Int] {
-        steps.first { $0.number == number }?.references ?? []
+    /// The steps whose answers step `number` needs: its `#k` references; the last step, which asks
+    /// what the task asks, needs all earlier ones (small planners often leave its references out).
+    /// Empty for an unknown step.
+    public func inputs(of number: Int) -> [Int] {
+        guard let step = steps.first(where: { $0.number == number }) else { return [] }
+        return number == steps.count ? Array(1..<number) : step.references
     }
 
-    /// Unanswered steps all of whose references are answered, in order: what can run now.
+    /// Unanswered steps all of whose inputs are answered, in order: what can run now.
     public func readySteps(answered: Set<Int>) -> [Int] {
-        steps.filter { !answered.contains($0.number) && $0.references.allSatisfy(answered.contains) }
+        steps.filter { !answered.contains($0.number) && inputs(of: $0.number).allSatisfy(answered.contains) }
             .map(\.number)
     }
 }

@@ -25,13 +25,18 @@ public struct PlannerTrainingTokens: Sendable, Equatable {
 /// Where the planner's training demonstrations come from.
 public enum PlannerDemonstrations {
     /// The gold decompositions of a data file (`{"id", "question", "subquestions": [{"q"}]}` per
-    /// line); plans longer than the planner may write are left out.
-    public static func gold(_ path: String, maxSteps: Int = PlanParser.defaultMaxSteps) throws(TaskFileError) -> [PlannerDemonstration] {
-        let plans = try GoldPlans.load(path)
-        return try TaskFile.load(path).tasks.compactMap { item in
+    /// line), and its lines that hold no task or no plan; plans longer than the planner may write
+    /// are left out.
+    public static func gold(_ path: String, maxSteps: Int = PlanParser.defaultMaxSteps) throws(TaskFileError)
+        -> (demonstrations: [PlannerDemonstration], problems: [TaskLineProblem]) {
+        let (plans, planProblems) = try GoldPlans.load(path)
+        let (tasks, taskProblems) = try TaskFile.load(path)
+        let demonstrations = tasks.compactMap { item -> PlannerDemonstration? in
             guard let plan = plans[item.id], plan.steps.count <= maxSteps else { return nil }
             return PlannerDemonstration(id: item.id, task: item.task, plan: plan.text)
         }
+        let problems = Dictionary((taskProblems + planProblems).map { ($0.line, $0) }) { first, _ in first }
+        return (demonstrations, problems.values.sorted { $0.line < $1.line })
     }
 
     /// Teacher plans kept by rejection sampling (`divvy distill --teacher`), from the exemplars table.

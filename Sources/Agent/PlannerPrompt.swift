@@ -34,10 +34,11 @@ public enum PlannerPrompt {
     /// line: such plans are refused), or where one subquestion has been written
     /// ``PlanParser/loopCopies`` times: a planner caught in a loop stops at once, and its plan is
     /// the subquestions before the repeat.
-    static func sampling(maxTokens: Int) -> SamplingParameters {
+    /// Greedy by default; the distiller's teacher samples its further plans at `temperature`.
+    static func sampling(maxTokens: Int, temperature: Float = 0, seed: UInt64 = 0) -> SamplingParameters {
         let next = PlanParser.defaultMaxSteps + 1
-        return SamplingParameters(temperature: 0, maxTokens: maxTokens, stop: ["\n\(next).", "\n\(next))"],
-                                  lineRepeatLimit: PlanParser.loopCopies)
+        return SamplingParameters(temperature: temperature, seed: seed, maxTokens: maxTokens,
+                                  stop: ["\n\(next).", "\n\(next))"], lineRepeatLimit: PlanParser.loopCopies)
     }
 
     /// The conversation asking for a plan of `task`, after `exemplars` as earlier turns.

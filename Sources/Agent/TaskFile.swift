@@ -76,6 +76,12 @@ public enum TaskFile {
     /// - Throws: ``TaskFileError/unreadable(path:reason:)`` when the file cannot be read.
     public static func load(_ path: String) throws(TaskFileError)
         -> (tasks: [TaskItem], problems: [TaskLineProblem]) {
+        parse(try read(path))
+    }
+
+    /// The bytes of the JSONL file at `path`.
+    /// - Throws: ``TaskFileError/unreadable(path:reason:)`` for a missing, unreadable or folder path.
+    static func read(_ path: String) throws(TaskFileError) -> Data {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw .unreadable(path: path, reason: "no such file")
@@ -83,10 +89,22 @@ public enum TaskFile {
         guard !isFolder.boolValue else { throw .unreadable(path: path, reason: "it is a folder, not a file") }
         guard FileManager.default.isReadableFile(atPath: path) else { throw .unreadable(path: path, reason: "permission denied") }
         do {
-            return parse(try Data(contentsOf: URL(fileURLWithPath: path)))
+            return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
         }
+    }
+
+    /// The non-blank lines of JSONL `data` with their 1-based numbers (a BOM and `\r` endings removed),
+    /// each decoded as JSON, or nil when it is not JSON.
+    static func jsonLines(_ data: Data) -> [(number: Int, value: JSONValue?)] {
+        let bytes = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+        return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+            .compactMap { offset, rawLine in
+                let line = rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine
+                guard line.contains(where: { ![0x20, 0x09].contains($0) }) else { return nil }
+                return (offset + 1, try? JSONDecoder().decode(JSONValue.self, from: Data(line)))
+            }
     }
 
     /// Parses the contents of a task file.
@@ -94,14 +112,9 @@ public enum TaskFile {
         var tasks: [TaskItem] = []
         var problems: [TaskLineProblem] = []
         var firstLineOfID: [String: Int] = [:]
-        let bytes = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
-        for (offset, rawLine) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            .enumerated() {
-            let lineNumber = offset + 1
-            let line = rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine
-            guard line.contains(where: { ![0x20, 0x09].contains($0) }) else { continue }
+        for (lineNumber, value) in jsonLines(data) {
             do {
-                let task = try item(from: Data(line), line: lineNumber)
+                let task = try item(from: value, line: lineNumber)
                 if let first = firstLineOfID[task.id] {
                     problems.append(TaskLineProblem(line: lineNumber, reason: .duplicateID(task.id, firstLine: first)))
                 } else {
@@ -115,19 +128,24 @@ public enum TaskFile {
         return (tasks, problems)
     }
 
-    private struct Rejection: Error {
+    struct Rejection: Error {
         let reason: TaskLineProblem.Reason
     }
 
-    private static func item(from line: Data, line number: Int) throws(Rejection) -> TaskItem {
-        func problem(_ reason: TaskLineProblem.Reason) -> Rejection { Rejection(reason: reason) }
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: line) else { throw problem(.invalidJSON) }
-        guard case .object(let fields) = value else { throw problem(.notAnObject) }
-
-        guard let idValue = fields["id"] else { throw problem(.missingField("id")) }
+    /// The id and fields of a JSONL line's object.
+    static func identified(_ value: JSONValue?) throws(Rejection) -> (id: String, fields: [String: JSONValue]) {
+        guard let value else { throw Rejection(reason: .invalidJSON) }
+        guard case .object(let fields) = value else { throw Rejection(reason: .notAnObject) }
+        guard let idValue = fields["id"] else { throw Rejection(reason: .missingField("id")) }
         guard let id = idValue.scalarText else {
-            throw problem(.wrongType(field: "id", expected: "a string or number", found: idValue.typeName))
+            throw Rejection(reason: .wrongType(field: "id", expected: "a string or number", found: idValue.typeName))
         }
+        return (id, fields)
+    }
+
+    private static func item(from value: JSONValue?, line number: Int) throws(Rejection) -> TaskItem {
+        func problem(_ reason: TaskLineProblem.Reason) -> Rejection { Rejection(reason: reason) }
+        let (id, fields) = try identified(value)
         let taskKey = fields["task"] == nil && fields["question"] != nil ? "question" : "task"
         guard let taskValue = fields[taskKey] else { throw problem(.missingField("task")) }
         guard case .string(let task) = taskValue else {

@@ -50,7 +50,7 @@ public struct TaskSolver: Sendable {
 
     /// Tasks to keep in flight so that each model can batch `parallel` requests. With a planner,
     /// three times as many: the solver keeps a full batch and a backlog while the planner
-    /// gathers a full batch of its own (see ``EngineScheduler``).
+    /// gathers a full batch of its own (see `GenerationEngine`).
     public func tasksInFlight(parallel: Int) -> Int { planner == nil ? parallel : 3 * parallel }
 
     /// Solves `item`; failures end up in the record's `error`, never thrown.
@@ -96,16 +96,24 @@ public struct TaskSolver: Sendable {
             : PlannerPrompt.trained(task: item.task)
         let (completion, call) = try await complete(planner, role: .planner, step: nil, prompt,
                                                     sampling: PlannerPrompt.sampling(maxTokens: maxTokens))
+        let (record, plan) = Self.readPlan(completion)
+        return (record, plan, call)
+    }
+
+    /// The plan in a planner's reply (sampled by ``PlannerPrompt/sampling(maxTokens:temperature:seed:)``)
+    /// and its record: planned, direct, or a fallback to direct with the reason when the reply
+    /// ran past the step limit or does not parse.
+    static func readPlan(_ completion: Completion) -> (record: PlanRecord, plan: Plan) {
         let text = completion.text
         do throws(PlanFailure) {
             guard completion.stopReason != .stopString else {
                 throw PlanFailure.stoppedPastLimit(limit: PlanParser.defaultMaxSteps)
             }
-            let plan = try PlanParser.parse(Self.planText(completion))
-            if plan.isDirect { return (PlanRecord(status: .direct, steps: [], reason: nil, rawOutput: text), plan, call) }
-            return (PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil, rawOutput: text), plan, call)
+            let plan = try PlanParser.parse(planText(completion))
+            if plan.isDirect { return (PlanRecord(status: .direct, steps: [], reason: nil, rawOutput: text), plan) }
+            return (PlanRecord(status: .planned, steps: plan.steps.map(\.question), reason: nil, rawOutput: text), plan)
         } catch {
-            return (PlanRecord(status: .fallback, steps: [], reason: error.description, rawOutput: text), .direct, call)
+            return (PlanRecord(status: .fallback, steps: [], reason: error.description, rawOutput: text), .direct)
         }
     }
 
@@ -199,11 +207,13 @@ public struct TaskSolver: Sendable {
         var answers: [Int: String] = [:]
         var questions: [Int: String] = [:]
         while answers.count < plan.steps.count {
-            let ready = plan.steps.filter { answers[$0.number] == nil && Self.uses(plan, $0).allSatisfy { answers[$0] != nil } }
+            let ready = plan.readySteps(answered: Set(answers.keys)).compactMap { number in
+                plan.steps.first { $0.number == number }
+            }
             let solved = try await withThrowingTaskGroup(of: (SubproblemRecord, ModelCallRecord).self) { group in
                 for step in ready {
                     let question = step.resolvedQuestion(answers: answers)
-                    let known = Self.uses(plan, step).map { (questions[$0] ?? "", answers[$0] ?? "") }
+                    let known = plan.inputs(of: step.number).map { (questions[$0] ?? "", answers[$0] ?? "") }
                     group.addTask {
                         let (completion, call) = try await complete(solver, role: .step, step: step.number,
                                                                     SolverPrompt.step(task: item.task, question: question, known: known))
@@ -238,12 +248,6 @@ public struct TaskSolver: Sendable {
                                  note: cut ? "cut at --max-tokens \(maxTokens)" : answer == nil ? "no answer in the reply" : nil,
                                  truncated: cut),
                 call)
-    }
-
-    /// The steps whose answers `step` needs: its `#k` references; the last step, which asks what
-    /// the task asks, needs all earlier ones (small planners often leave its references out).
-    static func uses(_ plan: Plan, _ step: PlanStep) -> [Int] {
-        step.number == plan.steps.count ? Array(1..<step.number) : step.references
     }
 
     /// The plan in the planner's output: without its unfinished last line when generation stopped

@@ -16,10 +16,26 @@ public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { "error: \(message)\n\(hint)" }
 }
 
-/// Process exit statuses of the CLI (BSD `sysexits.h`).
-public enum ExitCode {
+/// Every exit status of the CLI: BSD `sysexits.h` codes, and 130 for an interrupt (as a shell
+/// reports SIGINT).
+public enum ExitCode: Int32, Sendable {
+    case success = 0
+    /// Anything not classified below.
+    case failure = 1
     /// The command was used incorrectly (`EX_USAGE`).
-    public static let usage: Int32 = 64
+    case usage = 64
     /// The input data was incorrect (`EX_DATAERR`).
-    public static let dataError: Int32 = 65
+    case dataError = 65
+    /// An input file is not there or cannot be read (`EX_NOINPUT`).
+    case noInput = 66
+    /// A service (a model server, an address to bind) is unavailable (`EX_UNAVAILABLE`).
+    case unavailable = 69
+    /// Reading or writing a file failed (`EX_IOERR`).
+    case ioError = 74
+    /// A temporary failure: trying again later may work (`EX_TEMPFAIL`).
+    case tryAgain = 75
+    /// A remote server answered something unusable (`EX_PROTOCOL`).
+    case protocolError = 76
+    /// Stopped by SIGINT or SIGTERM; the work done so far is kept.
+    case interrupted = 130
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import LLM
 
 /// An error answered to the client as OpenAI does: `{"error": {"message", "type", "param", "code"}}`.
 public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -36,8 +37,28 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
         APIError(status: 405, message: "\(method) is not allowed on \(path)", type: "invalid_request_error",
                  code: "method_not_allowed")
     }
+    static func modelNotFound(_ name: String, served: [String]) -> APIError {
+        APIError(status: 404, message: "the model '\(name)' does not exist on this server; it serves "
+                     + served.map { "'\($0)'" }.joined(separator: ", "),
+                 type: "invalid_request_error", param: "model", code: "model_not_found")
+    }
+    static func unauthorized(keyGiven: Bool) -> APIError {
+        APIError(status: 401, message: keyGiven ? "incorrect API key provided" : "no API key given: send 'Authorization: Bearer KEY'",
+                 type: "invalid_request_error", code: "invalid_api_key")
+    }
     static func engineFailed(_ why: String) -> APIError {
         APIError(status: 500, message: "inference failed: \(why)", type: "server_error", code: "inference_failed")
+    }
+
+    /// The answer to a request the engine refused or could not finish.
+    init(_ error: EngineError) {
+        switch error {
+        case .queueFull: self = .queueFull
+        case .shuttingDown: self = .shuttingDown
+        case .cancelled: self = .invalidRequest("the request was cancelled")   // its client left: never delivered
+        case .promptTooLong, .rejected: self = .invalidRequest(error.description)
+        case let .failed(why): self = .engineFailed(why.description)
+        }
     }
 
     private struct Body: Encodable {

@@ -12,11 +12,11 @@ struct Reply: Sendable {
     static let clientCheckInterval: Duration = .milliseconds(100)
 
     /// Waits for the whole generation and answers with one `chat.completion`; also returns its token counts.
-    func whole(_ job: EngineJob, engine: InferenceEngine, client: any HTTPClientState) throws(APIError) -> (HTTPResponse, Usage) {
+    func whole(_ job: EngineJob, mailbox: JobMailbox, engine: GenerationEngine, client: any HTTPClientState) throws(APIError) -> (HTTPResponse, Usage) {
         while true {
-            for event in job.take(waiting: Self.clientCheckInterval) {
+            for event in mailbox.take(waiting: Self.clientCheckInterval) {
                 switch event {
-                case .text:
+                case .token:
                     continue
                 case let .finished(result):
                     return (JSONBody.response(ChatCompletion(
@@ -25,7 +25,7 @@ struct Reply: Sendable {
                                                   matchedStop: result.stopString)],
                         usage: usage(result))), usage(result))
                 case let .failed(error):
-                    throw error
+                    throw APIError(error)
                 }
             }
             if client.clientGone {
@@ -38,15 +38,16 @@ struct Reply: Sendable {
     /// Sends the generation as server-sent events: a role chunk, content chunks, a last chunk
     /// with the finish reason and usage, then `data: [DONE]`. Returns the token counts of a
     /// generation that finished.
-    func stream(_ job: EngineJob, engine: InferenceEngine, to writer: any HTTPBodyWriter) -> Usage? {
+    func stream(_ job: EngineJob, mailbox: JobMailbox, engine: GenerationEngine, to writer: any HTTPBodyWriter) -> Usage? {
         let clock = ContinuousClock()
         var lastCheck = clock.now
         do throws(SocketError) {
             try writer.write(chunk(.init(role: "assistant", content: ""), finish: nil, usage: nil))
             while true {
-                for event in job.take(waiting: Self.clientCheckInterval) {
+                for event in mailbox.take(waiting: Self.clientCheckInterval) {
                     switch event {
-                    case let .text(text):
+                    case let .token(_, text):
+                        guard !text.isEmpty else { continue }
                         try writer.write(chunk(.init(role: nil, content: text), finish: nil, usage: nil))
                     case let .finished(result):
                         try writer.write(chunk(.init(role: nil, content: nil), finish: finishReason(result.stopReason),
@@ -54,7 +55,7 @@ struct Reply: Sendable {
                         try writer.write(Array("data: [DONE]\n\n".utf8))
                         return usage(result)
                     case let .failed(error):
-                        try writer.write(Array("data: ".utf8) + error.json + Array("\n\n".utf8))
+                        try writer.write(Array("data: ".utf8) + APIError(error).json + Array("\n\n".utf8))
                         return nil
                     }
                 }

@@ -112,34 +112,3 @@ extension PathSchedule: ArgumentValue {
     public var argumentDescription: String { description }
 }
 
-extension AgentError: ExitStatusError {
-    var exitStatus: Int32 {
-        switch self {
-        case .databaseBusy: 75   // EX_TEMPFAIL: try again later
-        case .database: 74       // EX_IOERR
-        case .noDatabase: 66     // EX_NOINPUT
-        case .promptTooLong, .noSuchRun, .corruptLog, .databaseCorrupt: ExitCode.dataError
-        case .kvBudgetExceeded: ExitCode.usage
-        }
-    }
-}
-
-extension LoRAAdapterFileError: ExitStatusError {
-    /// EX_NOINPUT when the file is not there, EX_DATAERR when it is not a usable adapter.
-    var exitStatus: Int32 {
-        switch self {
-        case .notFound: 66
-        default: ExitCode.dataError
-        }
-    }
-}
-
-extension TaskFileError: ExitStatusError {
-    /// EX_NOINPUT when the task file cannot be read, EX_DATAERR when it holds no usable task.
-    var exitStatus: Int32 {
-        switch self {
-        case .unreadable: 66
-        case .noTasks: ExitCode.dataError
-        }
-    }
-}

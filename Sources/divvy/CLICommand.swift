@@ -28,36 +28,31 @@ enum CommandTree {
     static let groupSummaries = ["model": "Inspect model files.", "cache": "Inspect or clear the result cache."]
 }
 
-/// Errors that choose the process's exit status.
-protocol ExitStatusError: Error, CustomStringConvertible {
-    var exitStatus: Int32 { get }
-}
-
 /// Parses, dispatches and turns errors into one line on stderr and an exit status.
 enum CommandRunner {
-    static func run(root: Command, commands: [any CLICommand.Type], arguments: [String]) async -> Int32 {
+    static func run(root: Command, commands: [any CLICommand.Type], arguments: [String]) async -> ExitCode {
         do {
             switch try root.parse(arguments) {
             case let .help(text), let .version(text):
                 print(text)
-                return 0
+                return .success
             case let .run(parsed):
                 guard let command = commands.first(where: { $0.path == parsed.path }) else {
                     Console.error("error: no command at \(parsed.path.joined(separator: " "))")
-                    return ExitCode.usage
+                    return .usage
                 }
                 try await command.run(parsed)
-                return 0
+                return .success
             }
         } catch let error as UsageError {
             Console.error(error.description)
-            return ExitCode.usage
+            return .usage
         } catch let error as ExitStatusError {
             Console.error("error: \(error.description)")
-            return error.exitStatus
+            return error.exitCode
         } catch {
             Console.error("error: \(error)")
-            return 1
+            return .failure
         }
     }
 }

@@ -75,7 +75,7 @@ enum DistillCommand: CLICommand {
                                                 solverIdentity: settings.solverIdentity)
         let todo = items.filter { !tried.contains($0.id) }
         let plans: DistillSource = origin == .teacher ? .teacher(teacherModel, samples: arguments[samples]!)
-            : .gold(try GoldPlans.load(dataPath))
+            : .gold(try GoldPlans.load(dataPath).plans)
         let runID = try store.resumableRun(command: runCommand, input: dataPath, settings: settings)
             ?? store.startRun(command: runCommand, input: dataPath, settings: settings)
 

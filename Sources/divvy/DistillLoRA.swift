@@ -44,7 +44,8 @@ enum DistillLoRA {
     static func run(_ arguments: ParsedCommand, output: String, dataPath: String, store: AgentStore) throws {
         let basePath = try ModelLocator.resolve(arguments[base]!)
         let model = try LanguageModel(path: basePath)
-        var demonstrations = try PlannerDemonstrations.gold(dataPath)
+        var (demonstrations, problems) = try PlannerDemonstrations.gold(dataPath)
+        for problem in problems { Console.error("\(dataPath): \(problem)") }
         if let limit = arguments[DistillCommand.limit] { demonstrations = Array(demonstrations.prefix(limit)) }
         if arguments[DistillCommand.teacher] != nil { demonstrations += try PlannerDemonstrations.teacher(in: store) }
         let settings = PlannerTrainingSettings(
@@ -87,20 +88,6 @@ enum DistillLoRA {
     }
 }
 
-/// The run was stopped on request and can be resumed (exit status 130, as for SIGINT).
-struct Interrupted: Error, ExitStatusError, CustomStringConvertible {
-    var exitStatus: Int32 { 130 }
-    var description: String { "interrupted" }
-}
 
 extension LoRATarget: ArgumentValue {}
 
-extension TrainingError: ExitStatusError {
-    var exitStatus: Int32 {
-        switch self {
-        case .invalidConfiguration: ExitCode.usage
-        case .checkpointIO: 74   // EX_IOERR
-        case .emptyBatch, .invalidExample, .nonFinite, .checkpointCorrupt, .checkpointMismatch: ExitCode.dataError
-        }
-    }
-}

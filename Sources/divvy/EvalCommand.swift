@@ -39,8 +39,12 @@ enum EvalCommand: CLICommand {
         let selected = arguments[modes]!
         let decompositionsPath = arguments[decompositions] ?? dataPath.replacingOccurrences(of: ".jsonl", with: "_decomp.jsonl")
         // Gold plans drive gold-plan mode and grade the planner's plans in decomposed mode (when the file is there).
-        let goldPlans = selected.contains(where: \.usesGoldPlans) || FileManager.default.fileExists(atPath: decompositionsPath)
-            ? try GoldPlans.load(decompositionsPath) : [:]
+        var goldPlans: [String: Plan] = [:]
+        if selected.contains(where: \.usesGoldPlans) || FileManager.default.fileExists(atPath: decompositionsPath) {
+            let (plans, problems) = try GoldPlans.load(decompositionsPath)
+            for problem in problems { Console.error("\(decompositionsPath): \(problem)") }
+            goldPlans = plans
+        }
         let store = try AgentOptions.store(arguments)
         let baselineRun = try arguments[baseline].map { try store.run(Int64($0)) }
         var summaries: [EvalSummary] = []

@@ -67,11 +67,3 @@ enum RemoteOptions {
     }
 }
 
-extension OpenAIBackendError: ExitStatusError {
-    var exitStatus: Int32 {
-        switch self {
-        case .badResponse: 76   // EX_PROTOCOL
-        default: 69             // EX_UNAVAILABLE
-        }
-    }
-}

@@ -1,4 +1,5 @@
 import Agent
+import ArgParse
 import Dispatch
 import Foundation
 
@@ -31,6 +32,6 @@ final class RunInterrupt: @unchecked Sendable {
         } else {
             Console.error("\ninterrupted")
         }
-        exit(130)
+        exit(ExitCode.interrupted.rawValue)
     }
 }

@@ -37,13 +37,6 @@ enum SolveCommand: CLICommand {
         if let failure = run.tasks.first?.error { throw TaskFailure(reason: failure) }
     }
 
-    /// The task could not be solved (its error is in the output and the run log): exit 65.
-    struct TaskFailure: ExitStatusError {
-        let reason: String
-        var description: String { "the task was not solved: \(reason)" }
-        var exitStatus: Int32 { ExitCode.dataError }
-    }
-
     /// Prints what follows the streamed steps: the final answer and the run's counts (or all as JSON).
     static func printResult(of run: RunRecord, json: Bool) throws {
         guard let record = run.tasks.first else { throw AgentError.corruptLog("run \(run.id) has no task") }

@@ -1,3 +1,4 @@
+import ArgParse
 import Dispatch
 import Foundation
 
@@ -23,7 +24,7 @@ final class StopRequest: @unchecked Sendable {
             defer { requested = true }
             return requested
         }
-        if again { exit(130) }
+        if again { exit(ExitCode.interrupted.rawValue) }
         Console.error("\nstopping after this step (Ctrl-C again to quit at once, losing the step)")
     }
 }

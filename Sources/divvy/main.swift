@@ -10,4 +10,4 @@ let commands: [any CLICommand.Type] = [
 let root = Command("divvy", summary: "Solve tasks by splitting them into subproblems, with local models.",
                    discussion: "'divvy help <command>' or 'divvy <command> --help' shows a command's help; 'divvy --version' the build's commit.",
                    version: Version.text, subcommands: CommandTree.build(commands))
-exit(await CommandRunner.run(root: root, commands: commands, arguments: Array(CommandLine.arguments.dropFirst())))
+exit(await CommandRunner.run(root: root, commands: commands, arguments: Array(CommandLine.arguments.dropFirst())).rawValue)

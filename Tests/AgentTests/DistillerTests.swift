@@ -79,7 +79,9 @@ struct DistillerTests {
         let (teacher, solver) = Self.backends()
         let taskSolver = TaskSolver(planner: teacher, solver: solver, cache: ResultCache(store: store), maxTokens: 64)
         let distiller = Distiller(source: .teacher(teacher, samples: 2), solver: taskSolver)
-        #expect(distiller.sampling(0) == .greedy(maxTokens: 64))
+        #expect(distiller.sampling(0) == PlannerPrompt.sampling(maxTokens: 64), "the solver's own planner sampling")
+        #expect(distiller.sampling(0).temperature == 0 && !distiller.sampling(0).stop.isEmpty)
+        #expect(distiller.sampling(1).lineRepeatLimit == PlanParser.loopCopies)
         #expect(distiller.sampling(1).seed == 1 && distiller.sampling(1).temperature == Distiller.temperature)
 
         let first = await distiller.distill(Self.task)

@@ -12,8 +12,9 @@ struct EvaluationTests {
         {"id": 7, "subquestions": [{"q": "Only step?", "a": "1"}]}
         {"id": "empty", "subquestions": []}
         """.write(toFile: path, atomically: true, encoding: .utf8)
-        let plans = try GoldPlans.load(path)
+        let (plans, problems) = try GoldPlans.load(path)
         #expect(plans.keys.sorted() == ["7", "a"])
+        #expect(problems.map(\.description) == ["line 2: not valid JSON", "line 4: missing field \"subquestions\""])
         #expect(plans["a"]?.steps.map(\.references) == [[], [1], [1, 2]])
         #expect(plans["a"]?.steps.map(\.question) == ["How many apples?", "How many pears?", "How many fruits?"])
         #expect(plans["a"]?.readySteps(answered: []) == [1])
@@ -22,7 +23,8 @@ struct EvaluationTests {
 
     @Test func theRepositoryDevDecompositionsAllLoad() throws {
         let path = RepositoryData.gsm8k("gsm8k_dev_decomp.jsonl")
-        let plans = try GoldPlans.load(path)
+        let (plans, problems) = try GoldPlans.load(path)
+        #expect(problems.isEmpty)
         #expect(plans.count == 300)
         #expect(plans.values.allSatisfy { (2...8).contains($0.steps.count) })
     }

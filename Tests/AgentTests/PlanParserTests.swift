@@ -14,8 +14,9 @@ import Agent
         #expect(plan.steps.map(\.number) == [1, 2, 3])
         #expect(plan.steps[0].question == "How many cases were ordered in total?")
         #expect(plan.steps.map(\.references) == [[], [1], [1, 2]])
-        #expect(plan.dependencies(of: 3) == [1, 2])
-        #expect(plan.dependencies(of: 9) == [])
+        #expect(plan.inputs(of: 2) == [1])
+        #expect(plan.inputs(of: 3) == [1, 2])
+        #expect(plan.inputs(of: 9) == [])
     }
 
     @Test func toleratesOtherNumberingStyles() throws {
@@ -96,7 +97,8 @@ import Agent
         let plan = try PlanParser.parse("1. A?\n2. A?\n3. Double #1?\n4. Double #2?\n5. Sum #3 and #4?")
         #expect(plan.steps.map(\.question) == ["A?", "Double #1?", "Sum #2 and #2?"])
         #expect(plan.droppedDuplicates == [2, 4])
-        #expect(plan.dependencies(of: 3) == [2])
+        #expect(plan.steps.last?.references == [2])
+        #expect(plan.inputs(of: 3) == [1, 2], "the last step needs every earlier answer")
     }
 
     @Test func duplicatesAreCountedBeforeTheStepLimit() throws {

@@ -17,7 +17,8 @@ import Testing
         let folder = try TemporaryFolder()
         let path = folder.url.appendingPathComponent("train.jsonl").path
         try Self.lines.write(toFile: path, atomically: true, encoding: .utf8)
-        let demonstrations = try PlannerDemonstrations.gold(path)
+        let (demonstrations, problems) = try PlannerDemonstrations.gold(path)
+        #expect(problems.map(\.description) == ["line 3: missing field \"subquestions\""])
         #expect(demonstrations == [PlannerDemonstration(
             id: "a", task: "Tom has 3 apples and buys 4 more. He eats 2. How many are left?",
             plan: "1. How many apples does Tom have after buying?\n2. How many are left after he eats 2?")])

@@ -159,7 +159,7 @@ import Testing
     }
 
     @Test func exitCodesFollowSysexits() {
-        #expect(ExitCode.usage == 64)
-        #expect(ExitCode.dataError == 65)
+        #expect(ExitCode.usage.rawValue == 64)
+        #expect(ExitCode.dataError.rawValue == 65)
     }
 }

@@ -12,7 +12,7 @@ struct RemoteSolveCommandTests {
     func solveThroughServer() throws {
         try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
         let model = try LanguageModel(path: ModelLocator.resolve("smollm2-135m"))
-        let server = try ChatServer(model: model, modelName: "smollm2-135m",
+        let server = try ChatServer(models: [ServedModel(name: "smollm2-135m", model: model)],
                                     configuration: .init(port: 0, parallel: 2, contextPerRequest: 1024))
         server.start()
         defer { server.stop() }

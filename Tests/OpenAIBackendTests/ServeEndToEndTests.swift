@@ -9,7 +9,7 @@ import Testing
     @Test("A task solved through the server gets the local engine's greedy answer, and a rerun comes from the cache")
     func httpSolveMatchesLocalSolve() async throws {
         let path = try ModelLocator.resolve("smollm2-135m")
-        let server = try ChatServer(model: LanguageModel(path: path), modelName: "smollm2-135m",
+        let server = try ChatServer(models: [ServedModel(name: "smollm2-135m", model: LanguageModel(path: path))],
                                     configuration: .init(port: 0, parallel: 2, contextPerRequest: 1024))
         server.start()
         defer { server.stop() }

@@ -14,10 +14,12 @@ final class RunningServer: Sendable {
     let server: ChatServer
     var url: String { "http://127.0.0.1:\(server.port)" }
 
-    init(parallel: Int = 4, context: Int = 512, maxQueue: Int = 8, maxBodyBytes: Int = 1 << 20, accessLog: AccessLog? = nil) throws {
-        server = try ChatServer(model: ServeModel.smollm2.get(), modelName: "smollm2-135m", configuration: .init(
+    init(names: [String] = ["smollm2-135m"], parallel: Int = 4, context: Int = 512, maxQueue: Int = 8,
+         maxBodyBytes: Int = 1 << 20, accessLog: AccessLog? = nil, apiKey: String? = nil) throws {
+        let model = try ServeModel.smollm2.get()
+        server = try ChatServer(models: names.map { ServedModel(name: $0, model: model) }, configuration: .init(
             port: 0, parallel: parallel, contextPerRequest: context, maxQueue: maxQueue, maxBodyBytes: maxBodyBytes,
-            accessLog: accessLog))
+            accessLog: accessLog, apiKey: apiKey))
         server.start()
     }
 

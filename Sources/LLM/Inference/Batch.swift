@@ -53,7 +53,7 @@ public struct Logits: Sendable {
 }
 
 /// Why a forward pass could not run.
-public enum InferenceError: Error, Equatable, CustomStringConvertible {
+public enum InferenceError: Error, Equatable, Sendable, CustomStringConvertible {
     case contextFull(needed: Int, free: Int)
     case invalidToken(Int32)
     case invalidSequence(Int32)
