@@ -1,4 +1,5 @@
 import Agent
+import Distill
 import ArgParse
 import Foundation
 import LLM

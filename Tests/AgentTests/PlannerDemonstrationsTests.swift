@@ -1,4 +1,5 @@
 import Agent
+import Distill
 import Foundation
 import LLM
 import Testing

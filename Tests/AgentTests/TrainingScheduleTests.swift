@@ -1,4 +1,5 @@
 import Agent
+import Distill
 import Testing
 import Train
 

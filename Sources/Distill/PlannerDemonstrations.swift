@@ -1,3 +1,4 @@
+import Agent
 import LLM
 
 /// A task and the plan the planner should write for it: a training example for the planner.
