@@ -55,7 +55,7 @@ enum ShowCommand: CLICommand {
                                   text: full ? sub.output : nil))
         }
         for call in task.calls {
-            children.append(Child(line: "call \(call.role)\(call.step.map { " \($0)" } ?? ""): \(call.promptTokens) in, "
+            children.append(Child(line: "call \(call.role.rawValue)\(call.step.map { " \($0)" } ?? ""): \(call.promptTokens) in, "
                 + "\(call.completionTokens) out, " + String(format: "%.2f s", call.seconds) + (call.cacheHit ? ", cache hit" : "")))
         }
         children.append(Child(line: String(format: "%.2f s", task.seconds)))

@@ -69,7 +69,7 @@ struct DistillerTests {
         #expect(sampled.record.correct == true)
         #expect(sampled.record.plan?.status == .planned)
         // Both attempts are logged: two teacher calls, each followed by two steps and a synthesis.
-        #expect(sampled.record.calls.map(\.role) == ["planner", "step", "step", "synthesis"] + ["planner", "step", "step", "synthesis"])
+        #expect(sampled.record.calls.map(\.role) == [.planner, .step, .step, .synthesis] + [.planner, .step, .step, .synthesis])
     }
 
     @Test("Samples are seeded and cached apart; a rerun is answered from the cache")
@@ -89,7 +89,7 @@ struct DistillerTests {
         let again = await distiller.distill(Self.task)
         #expect(teacher.calls + solver.calls == calls)
         #expect(again.exemplar == first.exemplar)
-        #expect(Set(first.record.calls.filter { $0.role == "planner" }.map(\.cacheKey)).count == 2)
+        #expect(Set(first.record.calls.filter { $0.role == .planner }.map(\.cacheKey)).count == 2)
     }
 
     @Test("A distill run stores kept exemplars and remembers every problem it tried")

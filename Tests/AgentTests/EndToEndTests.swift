@@ -95,6 +95,12 @@ struct EndToEndTests {
         #expect(redone.cacheHits == 1 && redone.cacheMisses == 0 && second.calls == 0)
         #expect(redone.answer == first.records.first { $0.key == "c" }?.answer)
         #expect(try store.run(first.run).status == "finished")
+
+        // Roles are read back as the enum: a role this program does not know is a damaged log.
+        try store.database.execute("UPDATE model_calls SET role = 'wizard'")
+        let error = #expect(throws: AgentError.self) { try store.run(first.run) }
+        guard case .corruptLog(let why)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(why.contains("'wizard'"))
     }
 }
 

@@ -30,7 +30,7 @@ struct EvaluationTests {
     }
 
     @Test func summaryCountsPlannerAndSolverApart() {
-        func call(_ role: String, _ tokensIn: Int, _ tokensOut: Int, hit: Bool = false) -> ModelCallRecord {
+        func call(_ role: CallRole, _ tokensIn: Int, _ tokensOut: Int, hit: Bool = false) -> ModelCallRecord {
             ModelCallRecord(role: role, step: nil, modelIdentity: "m", cacheKey: "k", promptTokens: tokensIn,
                             completionTokens: tokensOut, seconds: 1, cacheHit: hit)
         }
@@ -43,9 +43,9 @@ struct EvaluationTests {
                                    noPlan: false, plannerExemplars: 3, parallel: 1, maxTokens: 8, useCache: true)
         let run = RunRecord(id: 5, command: "eval:decomposed", input: "d", startedAt: "", finishedAt: nil, status: "finished",
                             settings: settings, seconds: 12.5, cpuSeconds: 20, tasks: [
-                                task("a", correct: true, calls: [call("planner", 10, 5), call("step", 20, 3), call("synthesis", 30, 4)],
+                                task("a", correct: true, calls: [call(.planner, 10, 5), call(.step, 20, 3), call(.synthesis, 30, 4)],
                                      plan: .planned, raw: "1. How many?\n  \n2) How many?\n"),
-                                task("b", correct: false, calls: [call("planner", 10, 5, hit: true), call("direct", 7, 2)], plan: .fallback,
+                                task("b", correct: false, calls: [call(.planner, 10, 5, hit: true), call(.direct, 7, 2)], plan: .fallback,
                                      raw: "1. A?\n\n \n2. B?"),
                             ])
         let summary = EvalSummary(mode: .decomposed, run: run)

@@ -124,7 +124,7 @@ struct ReasoningPathTests {
         #expect(record.answer == "72" && record.correct == true && record.confidence == 1)
         #expect(record.subproblems.map(\.path) == ["pot", "pot+plan"])
         #expect(record.subproblems.map(\.kind) == [.program, .program])
-        #expect(record.calls.map(\.role) == ["planner", "program", "program"])
+        #expect(record.calls.map(\.role) == [.planner, .program, .program])
         #expect(solver.samplings.allSatisfy { $0.stop == SolverPrompt.programStop })
         #expect(solver.maxInFlight == 2)
         let guided = solver.prompts.first { $0.contains("Subquestions") } ?? ""
@@ -187,7 +187,7 @@ struct ReasoningPathTests {
         #expect(decided.subproblems.map(\.path) == ["pot", "pot@1", "pot+plan"])
         #expect(decided.subproblems.map(\.answer) == ["72", "96", "72"])
         #expect(decided.plan?.status == .planned && planner.prompts.count == 1)
-        #expect(decided.calls.map(\.role) == ["program", "program", "planner", "program"])
+        #expect(decided.calls.map(\.role) == [.program, .program, .planner, .program])
         #expect(decided.answer == "72" && abs((decided.confidence ?? 0) - 2.0 / 3.0) < 1e-12)
     }
 

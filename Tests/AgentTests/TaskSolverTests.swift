@@ -80,7 +80,7 @@ struct TaskSolverTests {
         #expect(solver.prompts.contains { $0.contains("Known:\n- How many meters are in 3 km? 3000") })
         #expect(record.answer == "25")
         #expect(record.correct == true)
-        #expect(record.calls.map(\.role) == ["planner", "step", "step", "step", "synthesis"])
+        #expect(record.calls.map(\.role) == [.planner, .step, .step, .step, .synthesis])
     }
 
     @Test("A plan cut by the token limit loses its unfinished last line; the last step waits for all others")
@@ -128,7 +128,7 @@ struct TaskSolverTests {
         #expect(planner.samplings.map(\.stop) == [["\n9.", "\n9)"]])
         #expect(record.plan?.status == .fallback)
         #expect(record.plan?.reason == "stopped at step 9, past the limit of 8")
-        #expect(record.calls.map(\.role) == ["planner", "direct"])
+        #expect(record.calls.map(\.role) == [.planner, .direct])
         #expect(record.answer == "25")
     }
 
@@ -142,7 +142,7 @@ struct TaskSolverTests {
         #expect(planner.samplings.map(\.lineRepeatLimit) == [2])
         #expect(record.plan?.status == .planned)
         #expect(record.plan?.steps == ["How many km?", "How many cats?"])
-        #expect(record.calls.map(\.role) == ["planner", "guided"])
+        #expect(record.calls.map(\.role) == [.planner, .guided])
         #expect(record.answer == "25")
     }
 
@@ -167,7 +167,7 @@ struct TaskSolverTests {
             3. What is the answer to 1 divided by the answer to 2?
 
             """))
-        #expect(record.calls.map(\.role) == ["planner", "guided"])
+        #expect(record.calls.map(\.role) == [.planner, .guided])
         #expect(record.subproblems.map(\.kind) == [.guided])
         #expect(record.subproblems.first?.references == [1, 2, 3])
         #expect(record.output == record.subproblems.first?.output)
@@ -190,7 +190,7 @@ struct TaskSolverTests {
         let record = await taskSolver.solve(Self.task)
         #expect(record.plan?.status == .given)
         #expect(solver.prompts.count == 1)
-        #expect(record.calls.map(\.role) == ["guided"])
+        #expect(record.calls.map(\.role) == [.guided])
         #expect(record.answer == "25")
     }
 
@@ -211,7 +211,7 @@ struct TaskSolverTests {
         let solver = ScriptedBackend(identity: "solver") { _ in "The answer is: 24" }
         let record = await TaskSolver(planner: planner, solver: solver, cache: nil, maxTokens: 32, steps: .together).solve(Self.task)
         #expect(record.plan?.status == .direct)
-        #expect(record.calls.map(\.role) == ["planner", "direct"])
+        #expect(record.calls.map(\.role) == [.planner, .direct])
         #expect(record.subproblems.map(\.kind) == [.direct])
         #expect(record.answer == "24")
         #expect(record.correct == false)

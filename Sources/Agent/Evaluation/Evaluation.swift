@@ -127,7 +127,7 @@ public struct EvalSummary: Sendable, Codable, Equatable {
         truncated = record.tasks.filter(\.truncated).count
         accuracy = problems == 0 ? 0 : Double(correct) / Double(problems)
         let calls = record.tasks.flatMap(\.calls).filter { !$0.cacheHit }
-        let planner = calls.filter { $0.role == CallRole.planner.rawValue }, solver = calls.filter { $0.role != CallRole.planner.rawValue }
+        let planner = calls.filter { $0.role == .planner }, solver = calls.filter { $0.role != .planner }
         plannerPromptTokens = planner.reduce(0) { $0 + $1.promptTokens }
         plannerCompletionTokens = planner.reduce(0) { $0 + $1.completionTokens }
         solverPromptTokens = solver.reduce(0) { $0 + $1.promptTokens }

@@ -11,7 +11,7 @@ enum CachedRequest {
         let key = ResultCache.key(modelIdentity: backend.identity, role: role, prompt: prompt, sampling: sampling,
                                   sampleIndex: sampleIndex)
         func record(_ completion: Completion, hit: Bool) -> ModelCallRecord {
-            ModelCallRecord(role: role.rawValue, step: step, modelIdentity: backend.identity, cacheKey: key,
+            ModelCallRecord(role: role, step: step, modelIdentity: backend.identity, cacheKey: key,
                             promptTokens: completion.promptTokens, completionTokens: completion.completionTokens,
                             seconds: completion.seconds, cacheHit: hit)
         }

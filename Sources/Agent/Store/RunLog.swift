@@ -103,7 +103,7 @@ extension AgentStore {
                         INSERT INTO model_calls (task_id, role, step, model_identity, cache_key, prompt_tokens,
                                                  completion_tokens, seconds, cache_hit)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, [.integer(taskID), .text(call.role), call.step.map { .integer(Int64($0)) } ?? .null,
+                        """, [.integer(taskID), .text(call.role.rawValue), call.step.map { .integer(Int64($0)) } ?? .null,
                               .text(call.modelIdentity), .text(call.cacheKey), .integer(Int64(call.promptTokens)),
                               .integer(Int64(call.completionTokens)), .real(call.seconds), .integer(call.cacheHit ? 1 : 0)])
                 }

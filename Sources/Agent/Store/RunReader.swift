@@ -117,7 +117,9 @@ extension AgentStore {
             SELECT role, step, model_identity, cache_key, prompt_tokens, completion_tokens, seconds, cache_hit
             FROM model_calls WHERE task_id = ? ORDER BY id
             """, [.integer(task)]) { row in
-            ModelCallRecord(role: row.string(at: 0) ?? "", step: row.int64(at: 1).map(Int.init),
+            let name = row.string(at: 0) ?? ""
+            guard let role = CallRole(rawValue: name) else { throw AgentError.corruptLog("a model call of task \(task) has the unknown role '\(name)'") }
+            return ModelCallRecord(role: role, step: row.int64(at: 1).map(Int.init),
                             modelIdentity: row.string(at: 2) ?? "", cacheKey: row.string(at: 3) ?? "",
                             promptTokens: Int(row.int64(at: 4) ?? 0), completionTokens: Int(row.int64(at: 5) ?? 0),
                             seconds: row.double(at: 6) ?? 0, cacheHit: row.int64(at: 7) == 1)

@@ -74,7 +74,7 @@ public struct SubproblemRecord: Sendable, Codable, Equatable {
 
 /// One request to a model, served by the model or the cache.
 public struct ModelCallRecord: Sendable, Codable, Equatable {
-    public let role: String
+    public let role: CallRole
     public let step: Int?
     public let modelIdentity: String
     public let cacheKey: String
