@@ -29,6 +29,25 @@ struct PathsCommandTests {
         #expect(show.stdout.contains("paths pot,cot@3 · steps"))
     }
 
+    @Test("solve --verbose echoes each path's text to stderr, line by line and tagged, as the log keeps it; a cached rerun too")
+    func verboseEchoesWhatThePathsWrite() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let options = ["solve", "What is 6 plus 7?", "--db", folder.path("divvy.db"), "--solver", "smollm2-135m",
+                       "--paths", "cot,pot", "--max-tokens", "40", "--json", "--verbose"]
+        for run in ["first", "cached"] {
+            let result = try DivvyProcess.run(options)
+            #expect(result.status == 0, "\(run): \(result.stderr)")
+            let subproblems = try #require(try Self.object(result.stdout)["subproblems"] as? [[String: Any]])
+            let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for path in ["cot", "pot"] {
+                let written = try #require(subproblems.first { $0["path"] as? String == path }?["output"] as? String)
+                let echoed = lines.filter { $0.hasPrefix("[\(path)] ") }.map { String($0.dropFirst(path.count + 3)) }
+                #expect(echoed.joined(separator: "\n") == written.trimmingCharacters(in: .newlines), "\(run) \(path)")
+            }
+        }
+    }
+
     @Test("A bad --paths value is a usage error that says what paths look like")
     func badPaths() throws {
         let result = try DivvyProcess.run(["solve", "What is 1 plus 1?", "--paths", "pot,tot"])

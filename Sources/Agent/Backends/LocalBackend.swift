@@ -29,8 +29,10 @@ public struct LocalBackend: ModelBackend {
         let prompt = model.encodeChat(request.messages)
         let started = ContinuousClock.now
         do {
-            let result = try await engine.generate(model: engineModel,
-                                                   GenerationRequest(prompt: prompt, parameters: request.sampling))
+            let onText = request.onText
+            let result = try await engine.generate(model: engineModel, GenerationRequest(prompt: prompt, parameters: request.sampling)) {
+                _, text in if !text.isEmpty { onText?(text) }
+            }
             return Completion(text: result.text, promptTokens: result.promptTokens.count,
                               completionTokens: result.tokens.count, stopReason: result.stopReason,
                               seconds: (ContinuousClock.now - started).seconds)

@@ -4,10 +4,14 @@ import LLM
 public struct CompletionRequest: Sendable {
     public var messages: [ChatMessage]
     public var sampling: SamplingParameters
+    /// Sees the reply's text as it is written, where the backend streams (the local engine does;
+    /// a remote server's reply comes whole, at its end).
+    public var onText: (@Sendable (String) -> Void)?
 
-    public init(messages: [ChatMessage], sampling: SamplingParameters) {
+    public init(messages: [ChatMessage], sampling: SamplingParameters, onText: (@Sendable (String) -> Void)? = nil) {
         self.messages = messages
         self.sampling = sampling
+        self.onText = onText
     }
 }
 

@@ -53,9 +53,11 @@ public struct OpenAIBackend: ModelBackend {
 
     public func complete(_ request: CompletionRequest) async throws -> Completion {
         let body = Array(try JSONEncoder().encode(ChatCompletionsRequestBody(model: configuration.model, request: request)))
-        return try await limiter.withSlot { () async throws(OpenAIBackendError) -> Completion in
+        let completion = try await limiter.withSlot { () async throws(OpenAIBackendError) -> Completion in
             try await completeWithRetries(body)
         }
+        request.onText?(completion.text)   // replies are not streamed: the text comes whole
+        return completion
     }
 
     /// The ids `GET {base}/models` lists (empty when the server answers otherwise). Blocks the

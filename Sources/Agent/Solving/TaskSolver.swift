@@ -5,6 +5,9 @@ import LLM
 public enum RunEvent: Sendable {
     case planned(taskKey: String, PlanRecord)
     case solved(taskKey: String, SubproblemRecord)
+    /// Text a model call (`call`: "plan", a path such as "pot+plan", or "step 2") wrote, as a
+    /// local model writes it; a cached or remote reply comes whole.
+    case writing(taskKey: String, call: String, text: String)
 }
 
 /// Solves one task: plan (when a reasoning path asks for the plan and there is a planner), then
@@ -95,7 +98,7 @@ public struct TaskSolver: Sendable {
             ? PlannerPrompt.messages(task: item.task, exemplars: exemplars.pick(for: item.task, count: plannerExemplars))
             : PlannerPrompt.trained(task: item.task)
         let (completion, call) = try await complete(planner, role: .planner, step: nil, prompt,
-                                                    sampling: PlannerPrompt.sampling(maxTokens: maxTokens))
+                                                    sampling: PlannerPrompt.sampling(maxTokens: maxTokens), for: item, call: "plan")
         let (record, plan) = Self.readPlan(completion)
         return (record, plan, call)
     }
@@ -179,7 +182,8 @@ public struct TaskSolver: Sendable {
             var programSampling = sampling
             programSampling.stop = SolverPrompt.programStop
             let messages = guided ? SolverPrompt.guidedProgram(task: item.task, steps: plan.steps) : SolverPrompt.program(task: item.task)
-            let (completion, call) = try await complete(solver, role: .program, step: nil, messages, sampling: programSampling)
+            let (completion, call) = try await complete(solver, role: .program, step: nil, messages, sampling: programSampling,
+                                                        for: item, call: path.description)
             let cut = completion.stopReason == .maxTokens
             let outcome = ProgramAnswer(reply: completion.text, cut: cut)
             return ([SubproblemRecord(kind: .program, number: 0, question: item.task, references: references,
@@ -216,7 +220,8 @@ public struct TaskSolver: Sendable {
                     let known = plan.inputs(of: step.number).map { (questions[$0] ?? "", answers[$0] ?? "") }
                     group.addTask {
                         let (completion, call) = try await complete(solver, role: .step, step: step.number,
-                                                                    SolverPrompt.step(task: item.task, question: question, known: known))
+                                                                    SolverPrompt.step(task: item.task, question: question, known: known),
+                                                                    for: item, call: "step \(step.number)")
                         let output = completion.text
                         return (SubproblemRecord(kind: .step, number: step.number, question: question,
                                                  references: step.references, output: output,
@@ -240,7 +245,8 @@ public struct TaskSolver: Sendable {
     /// One chain-of-thought call whose output ends with the task's answer (direct, guided or synthesis).
     private func solveWhole(_ item: TaskItem, kind: SubproblemRecord.Kind, references: [Int], path: ReasoningPath,
                             _ messages: [ChatMessage], sampling: SamplingParameters) async throws -> (SubproblemRecord, ModelCallRecord) {
-        let (completion, call) = try await complete(solver, role: CallRole(kind), step: nil, messages, sampling: sampling)
+        let (completion, call) = try await complete(solver, role: CallRole(kind), step: nil, messages, sampling: sampling,
+                                                    for: item, call: path.description)
         let answer = AnswerExtractor.extract(from: completion.text).map(AnswerExtractor.normalize)
         let cut = completion.stopReason == .maxTokens
         return (SubproblemRecord(kind: kind, number: 0, question: item.task, references: references, output: completion.text,
@@ -278,9 +284,13 @@ public struct TaskSolver: Sendable {
         return String(lastLine.trimmingCharacters(in: .whitespaces).prefix(200))
     }
 
+    /// `call` names the call in the `.writing` events of its text.
     private func complete(_ backend: any ModelBackend, role: CallRole, step: Int?, _ messages: [ChatMessage],
-                          sampling: SamplingParameters? = nil) async throws -> (Completion, ModelCallRecord) {
+                          sampling: SamplingParameters? = nil, for item: TaskItem, call: String) async throws
+        -> (Completion, ModelCallRecord) {
         try await CachedRequest.complete(backend, cache: cache, role: role, step: step, messages: messages,
-                                         sampling: sampling ?? .greedy(maxTokens: maxTokens))
+                                         sampling: sampling ?? .greedy(maxTokens: maxTokens)) { [onEvent] text in
+            onEvent(.writing(taskKey: item.id, call: call, text: text))
+        }
     }
 }
