@@ -71,7 +71,7 @@ struct ChatRoutes: Sendable {
         var parameters = request.sampling(fallbackMaxTokens: context - prompt.count)
         parameters.maxTokens = min(parameters.maxTokens, context - prompt.count)
         let mailbox = JobMailbox()
-        let job: EngineJob
+        let job: GenerationJob
         do {
             job = try engine.submit(model: index, GenerationRequest(prompt: prompt, parameters: parameters), sink: mailbox.post)
         } catch {

@@ -12,7 +12,7 @@ struct Reply: Sendable {
     static let clientCheckInterval: Duration = .milliseconds(100)
 
     /// Waits for the whole generation and answers with one `chat.completion`; also returns its token counts.
-    func whole(_ job: EngineJob, mailbox: JobMailbox, engine: GenerationEngine, client: any HTTPClientState) throws(APIError) -> (HTTPResponse, Usage) {
+    func whole(_ job: GenerationJob, mailbox: JobMailbox, engine: GenerationEngine, client: any HTTPClientState) throws(APIError) -> (HTTPResponse, Usage) {
         while true {
             for event in mailbox.take(waiting: Self.clientCheckInterval) {
                 switch event {
@@ -38,7 +38,7 @@ struct Reply: Sendable {
     /// Sends the generation as server-sent events: a role chunk, content chunks, a last chunk
     /// with the finish reason and usage, then `data: [DONE]`. Returns the token counts of a
     /// generation that finished.
-    func stream(_ job: EngineJob, mailbox: JobMailbox, engine: GenerationEngine, to writer: any HTTPBodyWriter) -> Usage? {
+    func stream(_ job: GenerationJob, mailbox: JobMailbox, engine: GenerationEngine, to writer: any HTTPBodyWriter) -> Usage? {
         let clock = ContinuousClock()
         var lastCheck = clock.now
         do throws(SocketError) {

@@ -66,7 +66,7 @@ struct GenerationEngineTests {
     func cancellingFreesCells() async throws {
         let model = try TestModels.model(.smollm2)
         let engine = engine(model)
-        let job = Mutex<EngineJob?>(nil)
+        let job = Mutex<GenerationJob?>(nil)
         let seen = Mutex<(tokens: Int, cellsAtEnd: Int?, ending: EngineEvent?)>((0, nil, nil))
         let ended = AsyncStream.makeStream(of: Void.self)
         let submitted = try engine.submit(longRequest(model)) { event in
@@ -136,7 +136,7 @@ struct GenerationEngineTests {
         #expect(throws: EngineError.promptTooLong(tokens: long.prompt.count + 500, limit: 512)) {
             try engine.submit(tooLong) { _ in }
         }
-        let second = Mutex<Result<EngineJob, EngineError>?>(nil)
+        let second = Mutex<Result<GenerationJob, EngineError>?>(nil)
         let ended = AsyncStream.makeStream(of: Void.self)
         _ = try engine.submit(long) { event in
             switch event {

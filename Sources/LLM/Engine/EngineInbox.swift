@@ -6,7 +6,7 @@ import Synchronization
 final class EngineInbox: Sendable {
     struct State {
         /// Per model, requests not yet admitted, in order.
-        var waiting: [[EngineJob]]
+        var waiting: [[GenerationJob]]
         /// Ids of admitted jobs to cancel.
         var cancelled: Set<Int> = []
         /// Per model, requests running (as last published by the engine thread).
@@ -26,14 +26,14 @@ final class EngineInbox: Sendable {
 
     /// Queues a job unless the engine is stopping or `maxQueue` requests already wait beyond the free slots.
     func enqueue(model: Int, request: GenerationRequest, sink: @escaping @Sendable (EngineEvent) -> Void,
-                 maxQueue: Int?, maxSequences: Int) throws(EngineError) -> EngineJob {
-        let job = try state.withLock { (state) throws(EngineError) -> EngineJob in
+                 maxQueue: Int?, maxSequences: Int) throws(EngineError) -> GenerationJob {
+        let job = try state.withLock { (state) throws(EngineError) -> GenerationJob in
             guard !state.stopping else { throw .shuttingDown }
             if let maxQueue, state.waiting[model].count >= maxQueue + max(0, maxSequences - state.running[model]) {
                 throw .queueFull
             }
             state.nextID += 1
-            let job = EngineJob(id: state.nextID, model: model, request: request, sink: sink)
+            let job = GenerationJob(id: state.nextID, model: model, request: request, sink: sink)
             state.waiting[model].append(job)
             return job
         }
@@ -42,7 +42,7 @@ final class EngineInbox: Sendable {
     }
 
     /// A waiting job leaves its queue at once; a running one is cancelled by the engine thread.
-    func cancel(_ job: EngineJob) {
+    func cancel(_ job: GenerationJob) {
         let removed = state.withLock { state in
             if let index = state.waiting[job.model].firstIndex(where: { $0 === job }) {
                 state.waiting[job.model].remove(at: index)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The engine thread's own state and loop: each model's generator with its running jobs. Only the
 /// engine thread touches it; clients reach it through the ``EngineInbox``.
 final class EngineLoop {
@@ -5,7 +11,7 @@ final class EngineLoop {
     private final class Lane {
         let generator: BatchGenerator
         /// Generator request id → job.
-        var running: [Int: EngineJob] = [:]
+        var running: [Int: GenerationJob] = [:]
         var reservedCells = 0
 
         init(generator: BatchGenerator) { self.generator = generator }
@@ -29,7 +35,7 @@ final class EngineLoop {
     func run() {
         while true {
             guard let (admitted, stepping, cancelled) = takeWork() else { return }
-            var ended: [EngineJob] = []
+            var ended: [GenerationJob] = []
             for id in cancelled {
                 for lane in lanes {
                     guard let (gid, job) = lane.running.first(where: { $0.value.id == id }) else { continue }
@@ -42,22 +48,28 @@ final class EngineLoop {
             for job in admitted { start(job) }
             publish()   // cancelled jobs hear of it only once their cells are free, and the load says so
             for job in ended { job.post(.failed(.cancelled)) }
-            var stepped = false
+            var stepped = false, someEnded = false
             for (index, lane) in lanes.enumerated() where stepping.contains(index) && !lane.running.isEmpty {
-                step(lane)
+                someEnded = step(lane) || someEnded
                 stepped = true
             }
             publish()
-            if !stepped { inbox.waitForWork() }
+            if !stepped {
+                inbox.waitForWork()
+            } else if someEnded {
+                // The clients of ended jobs usually send their next request at once (a task's next
+                // path, the next task): give their threads the core so it can join the next pass.
+                sched_yield()
+            }
         }
     }
 
     /// Under the inbox's lock: the jobs admitted now, the models that step, and the cancellations
     /// to apply; nil once the engine stops (every job then fails).
-    private func takeWork() -> (admitted: [EngineJob], stepping: Set<Int>, cancelled: Set<Int>)? {
+    private func takeWork() -> (admitted: [GenerationJob], stepping: Set<Int>, cancelled: Set<Int>)? {
         let maxSequences = configuration.maxSequences
-        var stopped: [EngineJob] = []
-        let work = inbox.state.withLock { state -> (admitted: [EngineJob], stepping: Set<Int>, cancelled: Set<Int>)? in
+        var stopped: [GenerationJob] = []
+        let work = inbox.state.withLock { state -> (admitted: [GenerationJob], stepping: Set<Int>, cancelled: Set<Int>)? in
             if state.stopping {
                 stopped = state.waiting.flatMap(\.self) + lanes.flatMap { $0.running.values }
                 state.waiting = state.waiting.map { _ in [] }
@@ -67,7 +79,7 @@ final class EngineLoop {
             state.cancelled = []
             func requests(_ m: Int) -> Int { lanes[m].running.count + state.waiting[m].count }
             let someFull = lanes.indices.contains { requests($0) >= maxSequences }
-            var admitted: [EngineJob] = []
+            var admitted: [GenerationJob] = []
             var stepping: Set<Int> = []
             for (m, lane) in lanes.enumerated() where requests(m) > 0 && (requests(m) >= maxSequences || !someFull) {
                 stepping.insert(m)
@@ -88,7 +100,7 @@ final class EngineLoop {
         return work
     }
 
-    private func start(_ job: EngineJob) {
+    private func start(_ job: GenerationJob) {
         let lane = lanes[job.model]
         do {
             let gid = try lane.generator.start(job.request)
@@ -100,7 +112,9 @@ final class EngineLoop {
     }
 
     /// One forward pass of `lane`'s running jobs; each hears of its tokens, and of its end.
-    private func step(_ lane: Lane) {
+    /// Returns whether some job ended.
+    private func step(_ lane: Lane) -> Bool {
+        let before = lane.running.count
         do {
             for event in try lane.generator.step() {
                 guard let job = lane.running[event.request] else { continue }
@@ -118,6 +132,7 @@ final class EngineLoop {
             lane.running = [:]
             lane.reservedCells = 0
         }
+        return lane.running.count < before
     }
 
     /// Makes the running counts and cache use visible to clients.

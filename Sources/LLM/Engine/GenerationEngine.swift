@@ -82,7 +82,7 @@ public final class GenerationEngine: Sendable {
     /// - Throws: ``EngineError/promptTooLong(tokens:limit:)``, ``EngineError/queueFull`` or
     ///   ``EngineError/shuttingDown``; once queued, a request's errors come as a `.failed` event.
     public func submit(model: Int = 0, _ request: GenerationRequest,
-                       sink: @escaping @Sendable (EngineEvent) -> Void) throws(EngineError) -> EngineJob {
+                       sink: @escaping @Sendable (EngineEvent) -> Void) throws(EngineError) -> GenerationJob {
         precondition(models.indices.contains(model), "no model \(model) in this engine")
         let cells = request.prompt.count + request.parameters.maxTokens
         let limit = sequenceLimit(model: model)
@@ -92,7 +92,7 @@ public final class GenerationEngine: Sendable {
     }
 
     /// Ends `job` within one forward pass: it gets `.failed(.cancelled)` once its cells are free.
-    public func cancel(_ job: EngineJob) { shared.cancel(job) }
+    public func cancel(_ job: GenerationJob) { shared.cancel(job) }
 
     /// Runs `request` on model `model` to its end; `onToken` sees each token and the text that
     /// became final with it, on the engine thread. Cancelling the awaiting task cancels the request.
@@ -129,10 +129,10 @@ public final class GenerationEngine: Sendable {
 
 /// The job an awaiting task runs, and whether the task was cancelled before the job was queued.
 private final class CancellableJob: Sendable {
-    private let state = Mutex<(job: EngineJob?, cancelled: Bool)>((nil, false))
+    private let state = Mutex<(job: GenerationJob?, cancelled: Bool)>((nil, false))
 
     /// Records the queued job; returns whether it must be cancelled at once.
-    func attach(_ job: EngineJob) -> Bool {
+    func attach(_ job: GenerationJob) -> Bool {
         state.withLock { state in
             state.job = job
             return state.cancelled
@@ -140,7 +140,7 @@ private final class CancellableJob: Sendable {
     }
 
     /// Marks the task cancelled; returns the job to cancel, if it was queued.
-    func cancel() -> EngineJob? {
+    func cancel() -> GenerationJob? {
         state.withLock { state in
             state.cancelled = true
             return state.job

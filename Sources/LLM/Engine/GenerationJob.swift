@@ -41,7 +41,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// One request's place in a ``GenerationEngine``: which model runs it, and where its events go.
 /// The engine thread calls `sink`, once per event, in order.
-public final class EngineJob: Sendable {
+public final class GenerationJob: Sendable {
     public let id: Int
     /// Index of the model, in the engine's list, that runs the request.
     public let model: Int
