@@ -34,7 +34,8 @@ enum RunPrinter {
     static func solveSummary(_ task: TaskRecord, run: Int64) -> [String] {
         var lines: [String] = []
         if let error = task.error { lines.append("Error: \(error)") }
-        lines.append("Answer: \(task.answer ?? "(none)")" + (agreement(task).map { " (\($0))" } ?? ""))
+        let notes = [task.answerPhrase, agreement(task)].compactMap { $0 }
+        lines.append("Answer: \(task.answer ?? "(none)")" + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"))
         if task.truncated {
             lines.append("truncated: every reply that gave this answer was cut at the token limit; --max-tokens raises it")
         }
@@ -54,6 +55,8 @@ enum RunPrinter {
         let plan: PlanRecord?
         let subproblems: [SubproblemRecord]
         let answer: String?
+        /// The answer in words, from a prose reply that gave it.
+        let phrase: String?
         /// The share of the reasoning paths that gave the answer.
         let confidence: Double?
         /// The answer rests only on replies cut at the token limit.
@@ -70,7 +73,7 @@ enum RunPrinter {
 
     static func solveJSON(_ task: TaskRecord, run: Int64) -> SolveJSON {
         SolveJSON(run: run, task: task.task, plan: task.plan, subproblems: task.subproblems, answer: task.answer,
-                  confidence: task.confidence, truncated: task.truncated, output: task.output, error: task.error,
+                  phrase: task.answerPhrase, confidence: task.confidence, truncated: task.truncated, output: task.output, error: task.error,
                   tokens: Tokens(prompt: task.promptTokens, completion: task.completionTokens),
                   cache: CacheCounts(hits: task.cacheHits, misses: task.cacheMisses), seconds: task.seconds)
     }

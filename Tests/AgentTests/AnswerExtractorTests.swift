@@ -118,3 +118,34 @@ struct TimeOfDayAnswerTests {
         #expect(AnswerExtractor.normalize("25:61") != "25:61")
     }
 }
+
+/// The answer in words, kept beside the number.
+struct AnswerPhraseTests {
+    @Test(arguments: [
+        ("The Nile is about 6650 km long and the Amazon about 6800 km. The Amazon is longer by 150 kilometers.", "150",
+         "the Amazon is longer by 150 kilometers"),
+        ("6800 - 6650 = 150\nSo, **the Amazon is longer by 150 km**.", "150", "the Amazon is longer by 150 km"),
+        ("She buys 3 packs of 4. 3 * 4 = 12\nShe has 12 apples in all.\nThe answer is: 12", "12", "she has 12 apples in all"),
+        ("The party starts at 6:30 PM. The answer is 18:30", "18:30", "the party starts at 6:30 PM"),
+        ("Lunch is at 12:30. The answer is 18:30", "18:30", nil),
+        ("The answer is: 7 bottles of soda.", "7", "7 bottles of soda"),
+        ("3 + 4 = 7\nThe answer is: 7", "7", nil),
+        ("The capital of France is Paris.", "paris", "the capital of France is Paris"),
+    ] as [(String, String, String?)])
+    func phrase(output: String, answer: String, expected: String?) {
+        #expect(AnswerExtractor.phrase(in: output, answer: answer) == expected)
+    }
+
+    @Test func theTaskPhraseComesFromAProseReplyThatGaveTheAnswer() {
+        func path(_ kind: SubproblemRecord.Kind, _ output: String, _ answer: String) -> SubproblemRecord {
+            SubproblemRecord(kind: kind, number: 0, question: "q", references: [], output: output, answer: answer, path: "p")
+        }
+        let record = TaskRecord(key: "1", line: 1, task: "Which is longer, the Nile or the Amazon, and by how much?", gold: nil,
+                                answer: "150", correct: nil, output: nil, error: nil, plan: nil,
+                                subproblems: [path(.program, "answer = 6800 - 6650", "150"),
+                                              path(.direct, "The Nile is longer by 200 km.", "200"),
+                                              path(.direct, "The Amazon is longer by 150 kilometers.", "150")],
+                                calls: [], seconds: 1)
+        #expect(record.answerPhrase == "the Amazon is longer by 150 kilometers")
+    }
+}

@@ -104,6 +104,14 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     /// The share of the reasoning paths that gave the answer (nil without an answer).
     public let confidence: Double?
 
+    /// The answer in words, from the first prose reply that gave it (``AnswerExtractor/phrase(in:answer:)``:
+    /// "the Amazon is longer by 150 kilometers" for 150); nil for an answer only programs gave.
+    public var answerPhrase: String? {
+        guard let answer else { return nil }
+        return subproblems.lazy.filter { $0.isPathAnswer && $0.kind != .program && $0.answer == answer }
+            .compactMap { AnswerExtractor.phrase(in: $0.output, answer: answer) }.first
+    }
+
     /// Whether the answer rests only on replies cut at the token limit (no complete reply gave it).
     public var truncated: Bool {
         guard let answer else { return false }
