@@ -35,19 +35,19 @@ final class EngineLoop {
     func run() {
         while true {
             guard let (admitted, stepping, cancelled) = takeWork() else { return }
-            var ended: [GenerationJob] = []
+            var cancelledJobs: [GenerationJob] = []
             for id in cancelled {
                 for lane in lanes {
                     guard let (gid, job) = lane.running.first(where: { $0.value.id == id }) else { continue }
                     lane.generator.cancel(gid)
                     lane.running[gid] = nil
                     lane.reservedCells -= job.cells
-                    ended.append(job)
+                    cancelledJobs.append(job)
                 }
             }
             for job in admitted { start(job) }
             publish()   // cancelled jobs hear of it only once their cells are free, and the load says so
-            for job in ended { job.post(.failed(.cancelled)) }
+            for job in cancelledJobs { job.post(.failed(.cancelled)) }
             var stepped = false, someEnded = false
             for (index, lane) in lanes.enumerated() where stepping.contains(index) && !lane.running.isEmpty {
                 someEnded = step(lane) || someEnded

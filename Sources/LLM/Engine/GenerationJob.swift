@@ -40,7 +40,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// One request's place in a ``GenerationEngine``: which model runs it, and where its events go.
-/// The engine thread calls `sink`, once per event, in order.
+/// The engine thread calls `sink`, once per event, in order (the cancellation of a job still
+/// waiting is posted by the thread that cancels it).
 public final class GenerationJob: Sendable {
     public let id: Int
     /// Index of the model, in the engine's list, that runs the request.
