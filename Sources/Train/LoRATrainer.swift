@@ -73,7 +73,7 @@ public final class LoRATrainer {
         stepCount += 1
         parameters.adamW(optimizer, step: stepCount, gradientScale: scale)
         return StepReport(step: stepCount, loss: Float(loss), targetTokens: batch.targets.count,
-                          tokens: batch.count, gradientNorm: norm)
+                          tokens: examples.reduce(0) { $0 + $1.tokens.count }, gradientNorm: norm)
     }
 
     /// The batch's mean loss, leaving its gradient wrt every LoRA parameter in `parameters.gradients`.

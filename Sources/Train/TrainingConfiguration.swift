@@ -72,7 +72,8 @@ public struct StepReport: Sendable, Equatable {
     public let loss: Float
     /// Tokens the loss was on.
     public let targetTokens: Int
-    /// Tokens run through the model.
+    /// Tokens of the batch's examples (a prefix they share runs through the model once, yet
+    /// counts for each), so rates compare across batch layouts.
     public let tokens: Int
     /// Global L2 norm of the gradient before clipping.
     public let gradientNorm: Float

@@ -3,7 +3,7 @@ import Tensor
 
 /// The transformer's forward and backward passes in fp32 over a mini-batch, with LoRA pairs
 /// beside the frozen weights. All sequences go through each block together, so every weight
-/// is dequantized once per pass. Mirrors `InferenceContext.decode` (same norms, biases, RoPE
+/// is dequantized once per pass, and a prompt prefix they share runs once (`TrainingBatch`). Mirrors `InferenceContext.decode` (same norms, biases, RoPE
 /// layout, attention and SwiGLU), without the KV cache.
 final class TrainingPass {
     let config: ModelConfig
@@ -84,7 +84,7 @@ final class TrainingPass {
             workspace = TrainingWorkspace(config: config, lora: parameters.lora, tokens: n)
             layers = (0..<config.layerCount).map { _ in LayerActivations(config: config, lora: parameters.lora, tokens: n) }
         }
-        let scratch = attention.scratchCount(longest: batch.longest, threads: pool.threadCount)
+        let scratch = attention.scratchCount(batch.spans, threads: pool.threadCount)
         if attentionScratch.count < scratch { attentionScratch = FloatBuffer(scratch) }
     }
 
@@ -101,7 +101,7 @@ final class TrainingPass {
         if let bias = w.valueBias { addBias(a.value.pointer, bias.floats, rows: n, dim: c.kvDimension) }
         rope.apply(a.query.pointer, heads: c.headCount)
         rope.apply(a.key.pointer, heads: c.kvHeadCount)
-        attention.forward(q: a.query.pointer, k: a.key.pointer, v: a.value.pointer, sequences: batch.sequences,
+        attention.forward(q: a.query.pointer, k: a.key.pointer, v: a.value.pointer, spans: batch.spans,
                           out: a.attention.pointer, scratch: attentionScratch.pointer, pool: pool)
         project(.attentionOutput, w.attentionOutput, l, a.attention.pointer, n: n, into: ws.hidden.pointer, accumulate: true)
         a.middle.pointer.update(from: ws.hidden.pointer, count: n * e)
@@ -137,7 +137,7 @@ final class TrainingPass {
         projectBackward(.attentionOutput, w.attentionOutput, l, x: a.attention.pointer, dy: ws.dHidden.pointer, n: n,
                         into: ws.dAttention.pointer)
         attention.backward(q: a.query.pointer, k: a.key.pointer, v: a.value.pointer, dOut: ws.dAttention.pointer,
-                           sequences: batch.sequences, dq: ws.dQuery.pointer, dk: ws.dKey.pointer, dv: ws.dValue.pointer,
+                           spans: batch.spans, dq: ws.dQuery.pointer, dk: ws.dKey.pointer, dv: ws.dValue.pointer,
                            scratch: attentionScratch.pointer, pool: pool)
         rope.applyBackward(ws.dQuery.pointer, heads: c.headCount)
         rope.applyBackward(ws.dKey.pointer, heads: c.kvHeadCount)

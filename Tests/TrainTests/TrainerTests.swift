@@ -47,6 +47,45 @@ import Testing
         #expect(worst < 1e-5)
     }
 
+    /// Examples that start with the same prompt tokens: the batch computes them once, and its
+    /// loss and gradients are those of the batch that repeats them for every example.
+    @Test func sharedPromptPrefixGivesTheSameGradients() throws {
+        var random = SplitMix64(seed: 3)
+        func tokens(_ count: Int) -> [Int32] { (0..<count).map { _ in Int32.random(in: 0..<Int32(model.config.vocabularySize), using: &random) } }
+        let prefix = tokens(6)
+        let examples = [(4, 2), (1, 5), (7, 3)].map { prompt, answer in
+            TrainingExample(tokens: prefix + tokens(prompt + answer), promptCount: 6 + prompt)
+        }
+        let shared = try TrainingBatch(examples, config: model.config)
+        let repeated = try TrainingBatch(examples, config: model.config, sharingPrefix: false)
+        #expect(shared.sharedPrefix == 6 && shared.count == 6 + 6 + 6 + 10 && repeated.count == 3 * 6 + 22)
+        #expect(shared.targets == repeated.targets)
+        let trainer = try model.trainer()
+        let p = trainer.parameters
+        var bValues = SplitMix64(seed: 4)   // B starts at zero, which would leave A's gradient zero
+        for layer in p.slots {
+            for slot in layer.values {
+                for i in 0..<slot.outputs * slot.rank { slot.b[i] = Float.random(in: -0.5...0.5, using: &bValues) }
+            }
+        }
+        let repeatedLoss = trainer.computeGradients(repeated)
+        let expected = Array(UnsafeBufferPointer(start: p.gradients.pointer, count: p.count))
+        let sharedLoss = trainer.computeGradients(shared)
+        let gradients = Array(UnsafeBufferPointer(start: p.gradients.pointer, count: p.count))
+        #expect(abs(sharedLoss - repeatedLoss) < 1e-5 * repeatedLoss)
+        let scale = expected.map { abs($0) }.max()!
+        #expect(scale > 0 && zip(gradients, expected).allSatisfy { abs($0 - $1) <= 1e-4 * scale })
+    }
+
+    @Test func aPrefixSharedWithTargetsIsNotShared() throws {
+        // The second example's prompt ends inside the first's prompt: only rows before its last
+        // prompt token (whose row predicts a target) may be shared.
+        let examples = [TrainingExample(tokens: [5, 6, 7, 8, 9, 10], promptCount: 4),
+                        TrainingExample(tokens: [5, 6, 7, 8, 11], promptCount: 2)]
+        let batch = try TrainingBatch(examples, config: model.config)
+        #expect(batch.sharedPrefix == 1 && batch.count == 10 && batch.targetRows == [3, 4, 6, 7, 8])
+    }
+
     @Test func trainingLowersTheLoss() throws {
         let trainer = try model.trainer(optimizer: AdamWConfiguration(learningRate: 3e-2))
         let examples = model.examples(seed: 2)

@@ -42,7 +42,7 @@ struct PrefixCache {
 }
 
 /// How many leading tokens `a` and `b` share.
-func commonPrefixLength(_ a: [Int32], _ b: some Collection<Int32>) -> Int {
+public func commonPrefixLength(_ a: [Int32], _ b: some Collection<Int32>) -> Int {
     var n = 0
     for (x, y) in zip(a, b) {
         guard x == y else { break }
