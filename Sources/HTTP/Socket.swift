@@ -1,3 +1,4 @@
+import DurationUnits
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -160,7 +161,7 @@ final class Socket: Sendable {
         while true {
             var entry = pollfd(fd: fd, events: events, revents: 0)
             let left = deadline - clock.now
-            let ms = max(0, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            let ms = max(0, Int32(clamping: left.milliseconds))
             let n = Glibc.poll(&entry, 1, ms)
             if n > 0 { return true }
             if n == 0 { return false }

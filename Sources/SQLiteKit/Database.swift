@@ -1,3 +1,4 @@
+import DurationUnits
 import CSQLite
 import Foundation
 
@@ -34,8 +35,7 @@ public final class Database: @unchecked Sendable {
     public init(path: String, flags: OpenFlags = [.readWrite, .create],
                 busyTimeout: Duration = .seconds(5)) throws(SQLiteError) {
         self.path = path
-        let (seconds, attoseconds) = busyTimeout.components
-        busyTimeoutMilliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        busyTimeoutMilliseconds = busyTimeout.milliseconds
         var connection: OpaquePointer?
         let rc = sqlite3_open_v2(path, &connection, flags.rawValue | SQLITE_OPEN_FULLMUTEX, nil)
         guard rc == SQLITE_OK, let connection else {

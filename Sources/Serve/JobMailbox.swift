@@ -1,3 +1,4 @@
+import DurationUnits
 import Dispatch
 import LLM
 import Synchronization
@@ -16,8 +17,7 @@ final class JobMailbox: Sendable {
 
     /// The events posted since the last call; empty when none came within `timeout`.
     func take(waiting timeout: Duration) -> [EngineEvent] {
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        _ = posted.wait(timeout: .now() + .nanoseconds(Int(nanoseconds)))
+        _ = posted.wait(timeout: .now() + .nanoseconds(Int(timeout.nanoseconds)))
         return events.withLock { events in
             defer { events = [] }
             return events

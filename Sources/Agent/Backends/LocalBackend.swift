@@ -1,3 +1,4 @@
+import DurationUnits
 import LLM
 
 /// A model file run by this process's ``GenerationEngine``, which all local backends share.

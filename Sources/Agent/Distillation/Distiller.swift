@@ -1,3 +1,4 @@
+import DurationUnits
 import LLM
 
 /// What distilling one problem came to.

@@ -1,3 +1,4 @@
+import DurationUnits
 import Foundation
 
 /// Wall time and this process's CPU time since the timer was made. On a shared machine the

@@ -1,3 +1,4 @@
+import DurationUnits
 import Foundation
 import LLM
 import SQLiteKit
@@ -54,10 +55,9 @@ public final class AgentStore: Sendable {
                 return try body()
             } catch let error as SQLiteError where error.code == .busy || error.code == .locked {
                 guard clock.now + pause < deadline else {
-                    let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-                    throw AgentError.databaseBusy(path: path, waitedSeconds: Double(milliseconds) / 1000)
+                    throw AgentError.databaseBusy(path: path, waitedSeconds: timeout.seconds)
                 }
-                Thread.sleep(forTimeInterval: Double(pause.components.attoseconds) * 1e-18 * Double.random(in: 0.5...1.5))
+                Thread.sleep(forTimeInterval: pause.seconds * Double.random(in: 0.5...1.5))
                 pause = min(pause * 2, .milliseconds(200))
             } catch let error as SQLiteError where error.code == .notADatabase || error.code == .corrupt {
                 throw AgentError.databaseCorrupt(path: path, error)
