@@ -94,18 +94,11 @@ public final class HTTPClientResponse {
     /// The data of the next server-sent event (its `data:` lines joined by newlines; comments and
     /// other fields skipped); nil at the end of the body.
     public func nextEventData() throws(HTTPClientError) -> String? {
-        var data: [String] = []
+        var events = ServerSentEvents()
         while let line = try nextLine() {
-            if line.isEmpty {
-                if data.isEmpty { continue }
-                return data.joined(separator: "\n")
-            }
-            if line.hasPrefix("data:") {
-                let value = line.dropFirst(5)
-                data.append(String(value.first == " " ? value.dropFirst() : value))
-            }
+            if let event = events.line(line) { return event }
         }
-        return data.isEmpty ? nil : data.joined(separator: "\n")
+        return events.finish()
     }
 
     /// Closes the connection (also done when the response is released).

@@ -70,11 +70,13 @@ struct ChatCompletionChunk: Encodable {
     let model: String
     let delta: Delta
     let finishReason: String?
+    /// The stop string that ended the reply, on the last chunk (as `chat.completion`'s `stop_reason`).
+    let matchedStop: String?
     /// Sent on the last chunk only.
     let usage: Usage?
 
     enum CodingKeys: String, CodingKey { case id, object, created, model, choices, usage }
-    enum ChoiceKeys: String, CodingKey { case index, delta, finishReason = "finish_reason" }
+    enum ChoiceKeys: String, CodingKey { case index, delta, finishReason = "finish_reason", matchedStop = "stop_reason" }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -87,6 +89,7 @@ struct ChatCompletionChunk: Encodable {
         try choice.encode(0, forKey: .index)
         try choice.encode(delta, forKey: .delta)
         try choice.encode(finishReason, forKey: .finishReason)   // null until the last chunk
+        if finishReason != nil { try choice.encode(matchedStop, forKey: .matchedStop) }
         if let usage { try c.encode(usage, forKey: .usage) }
     }
 

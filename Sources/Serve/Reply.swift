@@ -51,7 +51,7 @@ struct Reply: Sendable {
                         try writer.write(chunk(.init(role: nil, content: text), finish: nil, usage: nil))
                     case let .finished(result):
                         try writer.write(chunk(.init(role: nil, content: nil), finish: finishReason(result.stopReason),
-                                               usage: usage(result)))
+                                               matchedStop: result.stopString, usage: usage(result)))
                         try writer.write(Array("data: [DONE]\n\n".utf8))
                         return usage(result)
                     case let .failed(error):
@@ -70,8 +70,9 @@ struct Reply: Sendable {
         }
     }
 
-    private func chunk(_ delta: ChatCompletionChunk.Delta, finish: String?, usage: Usage?) -> [UInt8] {
-        ChatCompletionChunk(id: id, created: created, model: model, delta: delta, finishReason: finish, usage: usage).event
+    private func chunk(_ delta: ChatCompletionChunk.Delta, finish: String?, matchedStop: String? = nil, usage: Usage?) -> [UInt8] {
+        ChatCompletionChunk(id: id, created: created, model: model, delta: delta, finishReason: finish, matchedStop: matchedStop,
+                            usage: usage).event
     }
 
     private func usage(_ result: GenerationResult) -> Usage {

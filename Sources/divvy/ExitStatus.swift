@@ -73,7 +73,7 @@ extension OpenAIBackendError: ExitStatusError {
         switch self {
         case .badResponse: .protocolError
         case let .gaveUp(_, last): last.exitCode
-        case .unreachable, .timedOut, .connectionLost, .status: .unavailable
+        case .unreachable, .untrustedCertificate, .timedOut, .connectionLost, .status, .failedDuringReply: .unavailable
         }
     }
 }

@@ -5,26 +5,27 @@ import Foundation
 /// Options that send a role's requests to an OpenAI-compatible server instead of a local model.
 enum RemoteOptions {
     static let solverURL = Option<String>(
-        "solver-url", valueName: "url", help: "OpenAI-compatible API base for the solver, e.g. http://127.0.0.1:8080/v1 (replaces --solver).",
-        validate: httpOnly)
+        "solver-url", valueName: "url",
+        help: "OpenAI-compatible API base for the solver, e.g. https://host/v1 or http://127.0.0.1:8080/v1 (replaces --solver).",
+        validate: webURL)
     static let solverModel = Option<String>("solver-model", valueName: "name",
                                             help: "Model name sent to --solver-url (default: the first the server lists).")
     static let plannerURL = Option<String>(
-        "planner-url", valueName: "url", help: "OpenAI-compatible API base for the planner (replaces --planner).", validate: httpOnly)
+        "planner-url", valueName: "url", help: "OpenAI-compatible API base for the planner (replaces --planner).", validate: webURL)
     static let plannerModel = Option<String>("planner-model", valueName: "name",
                                              help: "Model name sent to --planner-url (default: the first the server lists).")
     static let apiKeyEnv = Option<String>("api-key-env", valueName: "var",
                                           help: "Environment variable holding an API key, sent as a bearer token.")
     static let requestTimeout = Option<Double>("request-timeout", valueName: "seconds",
-                                               help: "Longest wait for a server's reply.", default: 300,
+                                               help: "Longest wait for each whole reply from a server.", default: 300,
                                                validate: { $0 > 0 ? nil : "must be positive" })
 
     static let all: [any ArgumentDeclaration] = [solverURL, solverModel, plannerURL, plannerModel, apiKeyEnv, requestTimeout]
 
-    @Sendable static func httpOnly(_ url: String) -> String? {
-        if url.lowercased().hasPrefix("https://") { return "https is not supported; use an http:// URL (a local proxy can add TLS)" }
-        guard let parts = URLComponents(string: url), parts.scheme == "http", parts.host?.isEmpty == false else {
-            return "must be an http://host[:port]/path URL"
+    @Sendable static func webURL(_ url: String) -> String? {
+        guard let parts = URLComponents(string: url), ["http", "https"].contains(parts.scheme?.lowercased()),
+              parts.host?.isEmpty == false else {
+            return "must be an http:// or https://host[:port]/path URL"
         }
         return nil
     }
@@ -53,8 +54,11 @@ enum RemoteOptions {
             apiKey = APIKey(value)
         }
         let timeout = Duration.seconds(arguments[requestTimeout]!)
+        // libcurl does not read SSL_CERT_FILE itself (it trusts the CA bundle it was built with), so pass it on.
+        let caFile = ProcessInfo.processInfo.environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         let configuration = OpenAIBackend.Configuration(baseURL: base, model: arguments[model] ?? "", apiKey: apiKey,
-                                                        connectTimeout: min(.seconds(10), timeout), requestTimeout: timeout)
+                                                        connectTimeout: min(.seconds(10), timeout), requestTimeout: timeout,
+                                                        caFile: caFile)
         let probe = OpenAIBackend(configuration, limiter: limiter)
         let listed = try probe.listModels()   // also fails fast when the server is unreachable
         if arguments[model] != nil { return probe }

@@ -15,9 +15,18 @@ struct ChatCompletionsRequestBody: Encodable {
     let seed: Int64
     /// Left out when empty (some servers reject an empty list).
     let stop: [String]?
+    /// Replies come as server-sent events, the last with the token counts.
+    let stream = true
+    let streamOptions = StreamOptions()
+
+    struct StreamOptions: Encodable {
+        let includeUsage = true
+        enum CodingKeys: String, CodingKey { case includeUsage = "include_usage" }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case model, messages, temperature, seed, stop, maxTokens = "max_tokens", topP = "top_p"
+        case model, messages, temperature, seed, stop, stream, maxTokens = "max_tokens", topP = "top_p",
+             streamOptions = "stream_options"
     }
 
     init(model: String, request: CompletionRequest) {
@@ -35,40 +44,48 @@ struct ChatCompletionsRequestBody: Encodable {
     private static func decimal(_ value: Float) -> Double { Double(value.description) ?? Double(value) }
 }
 
-/// The fields of a `chat.completion` reply that the agent uses.
+/// The fields of a `chat.completion` reply, or of one `chat.completion.chunk` event of a streamed
+/// one, that the agent uses.
 struct ChatCompletionsReplyBody: Decodable {
     struct Choice: Decodable {
         struct Message: Decodable { let content: String? }
+        /// The whole reply's message.
         let message: Message?
+        /// A streamed chunk's piece of the message.
+        let delta: Message?
         let finishReason: String?
         /// The stop string that ended the reply, where the server says (vLLM's and `divvy
         /// serve`'s `stop_reason`; vLLM gives a token id there for a stop token, read as none).
         let matchedStop: String?
 
-        enum CodingKeys: String, CodingKey { case message, finishReason = "finish_reason", matchedStop = "stop_reason" }
+        enum CodingKeys: String, CodingKey { case message, delta, finishReason = "finish_reason", matchedStop = "stop_reason" }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             message = try c.decodeIfPresent(Message.self, forKey: .message)
+            delta = try c.decodeIfPresent(Message.self, forKey: .delta)
             finishReason = try c.decodeIfPresent(String.self, forKey: .finishReason)
             matchedStop = try? c.decodeIfPresent(String.self, forKey: .matchedStop)
         }
 
-        /// `length` is the token limit; `stop` is a stop string when the server names one, else
-        /// the end of the turn (a server that does not name it makes a stop string look like one).
-        var stopReason: StopReason {
-            if finishReason == "length" { return .maxTokens }
-            if let matchedStop, !matchedStop.isEmpty { return .stopString }
-            return .endOfTurn
-        }
+        var stopReason: StopReason { ChatCompletionsReplyBody.stopReason(finishReason: finishReason, matchedStop: matchedStop) }
     }
     struct Usage: Decodable {
         let promptTokens: Int?
         let completionTokens: Int?
         enum CodingKeys: String, CodingKey { case promptTokens = "prompt_tokens", completionTokens = "completion_tokens" }
     }
+    /// Empty in a streamed reply's usage chunk.
     let choices: [Choice]
     let usage: Usage?
+
+    /// `length` is the token limit; `stop` is a stop string when the server names one, else
+    /// the end of the turn (a server that does not name it makes a stop string look like one).
+    static func stopReason(finishReason: String?, matchedStop: String?) -> StopReason {
+        if finishReason == "length" { return .maxTokens }
+        if let matchedStop, !matchedStop.isEmpty { return .stopString }
+        return .endOfTurn
+    }
 }
 
 /// An error reply: `{"error": {"message": …}}` (OpenAI, vLLM, llama.cpp, `divvy serve`).

@@ -4,8 +4,8 @@ import LLM
 public struct CompletionRequest: Sendable {
     public var messages: [ChatMessage]
     public var sampling: SamplingParameters
-    /// Sees the reply's text as it is written, where the backend streams (the local engine does;
-    /// a remote server's reply comes whole, at its end).
+    /// Sees the reply's text as it is written (a remote server that does not stream hands it
+    /// over whole, at its end).
     public var onText: (@Sendable (String) -> Void)?
 
     public init(messages: [ChatMessage], sampling: SamplingParameters, onText: (@Sendable (String) -> Void)? = nil) {
@@ -24,13 +24,18 @@ public struct Completion: Sendable, Equatable {
     public let stopReason: StopReason
     /// Time from the request to its last token, waiting for a free slot included.
     public let seconds: Double
+    /// Time from the request to its first text, where the reply was streamed (nil for a reply
+    /// that came whole, and for one with no text).
+    public let firstTokenSeconds: Double?
 
-    public init(text: String, promptTokens: Int, completionTokens: Int, stopReason: StopReason, seconds: Double) {
+    public init(text: String, promptTokens: Int, completionTokens: Int, stopReason: StopReason, seconds: Double,
+                firstTokenSeconds: Double? = nil) {
         self.text = text
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.stopReason = stopReason
         self.seconds = seconds
+        self.firstTokenSeconds = firstTokenSeconds
     }
 }
 

@@ -11,28 +11,33 @@ public struct APIKey: Sendable, CustomStringConvertible {
 }
 
 /// A model behind an OpenAI-compatible server (vLLM, llama.cpp's server, `divvy serve`, a hosted
-/// API), asked with `POST {base}/chat/completions`. The blocking HTTP calls run on threads of their
-/// own; a shared ``RequestLimiter`` bounds how many are in flight.
+/// API), asked with `POST {base}/chat/completions` over http or https (libcurl, through
+/// ``HTTPTransfer``), the reply streamed. The blocking transfers run on threads of their own; a
+/// shared ``RequestLimiter`` bounds how many are in flight.
 public struct OpenAIBackend: ModelBackend {
     public struct Configuration: Sendable {
-        /// The API base, e.g. `http://127.0.0.1:8080/v1` (a trailing `/` is dropped).
+        /// The API base, e.g. `https://127.0.0.1:8080/v1` (a trailing `/` is dropped).
         public var baseURL: String
         /// The `model` field of each request (part of the cache identity).
         public var model: String
         /// Sent as `Authorization: Bearer …`.
         public var apiKey: APIKey?
+        /// Longest wait for a connection, TLS handshake included.
         public var connectTimeout: Duration
-        /// Longest wait for any part of the reply; replies arrive whole, so this bounds each generation.
+        /// Longest wait for a whole reply, so it bounds each generation.
         public var requestTimeout: Duration
+        /// The CA certificates to trust for https instead of the system's (the CLI's `SSL_CERT_FILE`).
+        public var caFile: String?
         public var retry: RetryPolicy
 
         public init(baseURL: String, model: String, apiKey: APIKey? = nil, connectTimeout: Duration = .seconds(10),
-                    requestTimeout: Duration = .seconds(300), retry: RetryPolicy = RetryPolicy()) {
+                    requestTimeout: Duration = .seconds(300), caFile: String? = nil, retry: RetryPolicy = RetryPolicy()) {
             self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
             self.model = model
             self.apiKey = apiKey
             self.connectTimeout = connectTimeout
             self.requestTimeout = requestTimeout
+            self.caFile = caFile
             self.retry = retry
         }
     }
@@ -54,11 +59,9 @@ public struct OpenAIBackend: ModelBackend {
 
     public func complete(_ request: CompletionRequest) async throws -> Completion {
         let body = Array(try JSONEncoder().encode(ChatCompletionsRequestBody(model: configuration.model, request: request)))
-        let completion = try await limiter.withSlot { () async throws(OpenAIBackendError) -> Completion in
-            try await completeWithRetries(body)
+        return try await limiter.withSlot { () async throws(OpenAIBackendError) -> Completion in
+            try await completeWithRetries(body, onText: request.onText)
         }
-        request.onText?(completion.text)   // replies are not streamed: the text comes whole
-        return completion
     }
 
     /// The ids `GET {base}/models` lists (empty when the server answers otherwise). Blocks the
@@ -70,20 +73,24 @@ public struct OpenAIBackend: ModelBackend {
             let data: [Model]
         }
         let url = configuration.baseURL + "/models"
-        let response = try exchange(url) { client throws(HTTPClientError) in try client.send("GET", url, headers: headers) }
-        if response.status == 401 || response.status == 403 {   // a wrong or missing key fails every request: say so now
-            throw .status(url: url, code: response.status, message: ErrorReplyBody.message(in: response.body))
+        var body: [UInt8] = []
+        let head = try transfer(.get, url) { bytes, _ in
+            body += bytes
+            return body.count <= ChatCompletionReader.bodyLimit
         }
-        guard response.status == 200, let list = try? JSONDecoder().decode(ModelList.self, from: Data(response.body)) else {
+        if head.status == 401 || head.status == 403 {   // a wrong or missing key fails every request: say so now
+            throw .status(url: url, code: head.status, message: ErrorReplyBody.message(in: body))
+        }
+        guard head.status == 200, let list = try? JSONDecoder().decode(ModelList.self, from: Data(body)) else {
             return []
         }
         return list.data.map(\.id)
     }
 
-    private func completeWithRetries(_ body: [UInt8]) async throws(OpenAIBackendError) -> Completion {
+    private func completeWithRetries(_ body: [UInt8], onText: (@Sendable (String) -> Void)?) async throws(OpenAIBackendError) -> Completion {
         var attempt = 1
         while true {
-            let (result, retryAfter) = await onOwnThread { attemptOnce(body) }
+            let (result, retryAfter) = await onOwnThread { attemptOnce(body, onText: onText) }
             switch result {
             case let .success(completion):
                 return completion
@@ -99,63 +106,71 @@ public struct OpenAIBackend: ModelBackend {
         }
     }
 
-    /// One request; on failure, also the server's `Retry-After` when it sent one.
-    private func attemptOnce(_ body: [UInt8]) -> (Result<Completion, OpenAIBackendError>, retryAfter: Duration?) {
+    /// One request, its reply read as it streams in; on failure, also the server's `Retry-After`
+    /// when it sent one.
+    private func attemptOnce(_ body: [UInt8], onText: (@Sendable (String) -> Void)?)
+        -> (Result<Completion, OpenAIBackendError>, retryAfter: Duration?) {
         let url = configuration.baseURL + "/chat/completions"
-        let start = ContinuousClock.now
-        let response: (status: Int, headers: HTTPHeaders, body: [UInt8])
-        do {
-            response = try exchange(url) { client throws(HTTPClientError) in try client.postJSON(url, body, headers: headers) }
+        var reader = ChatCompletionReader(start: .now, onText: onText)
+        var problem: ChatCompletionReader.Problem?
+        var errorBody: [UInt8] = []
+        let head: HTTPTransfer.Head
+        do throws(OpenAIBackendError) {
+            head = try transfer(.post(body), url, contentType: "application/json") { bytes, head in
+                guard head.status == 200 else {
+                    if errorBody.count < 64 << 10 { errorBody += bytes }
+                    return true
+                }
+                do throws(ChatCompletionReader.Problem) {
+                    try reader.receive(bytes, contentType: head.contentType)
+                    return true
+                } catch {
+                    problem = error
+                    return false
+                }
+            }
         } catch {
-            return (.failure(error), nil)
+            return (.failure(problem.map { Self.backendError($0, url: url) } ?? error), nil)
         }
-        guard response.status == 200 else {
-            let retryAfter = response.headers["Retry-After"].flatMap { Int($0) }.map { Duration.seconds($0) }
-            return (.failure(.status(url: url, code: response.status, message: ErrorReplyBody.message(in: response.body))),
-                    retryAfter)
+        guard head.status == 200 else {
+            return (.failure(.status(url: url, code: head.status, message: ErrorReplyBody.message(in: errorBody))),
+                    head.retryAfter.map { .seconds($0) })
         }
-        let reply: ChatCompletionsReplyBody
-        do {
-            reply = try JSONDecoder().decode(ChatCompletionsReplyBody.self, from: Data(response.body))
+        do throws(ChatCompletionReader.Problem) {
+            return (.success(try reader.completion()), nil)
         } catch {
-            return (.failure(.badResponse(url: url, why: "the body is not a chat completion")), nil)
+            return (.failure(Self.backendError(error, url: url)), nil)
         }
-        guard let choice = reply.choices.first else { return (.failure(.badResponse(url: url, why: "no choices")), nil) }
-        let elapsed = ContinuousClock.now - start
-        return (.success(Completion(
-            text: choice.message?.content ?? "", promptTokens: reply.usage?.promptTokens ?? 0,
-            completionTokens: reply.usage?.completionTokens ?? 0,
-            stopReason: choice.stopReason,
-            seconds: elapsed.seconds)), nil)
     }
 
-    private var headers: HTTPHeaders {
-        var headers: HTTPHeaders = ["Accept": "application/json"]
+    /// Runs one exchange, turning transport failures into backend errors.
+    private func transfer(_ method: HTTPTransfer.Method, _ url: String, contentType: String? = nil,
+                          onBody: ([UInt8], HTTPTransfer.Head) -> Bool) throws(OpenAIBackendError) -> HTTPTransfer.Head {
+        var headers: HTTPHeaders = ["Accept": contentType == nil ? "application/json" : "text/event-stream, application/json"]
+        if let contentType { headers.set("Content-Type", contentType) }
         if let apiKey = configuration.apiKey { headers.set("Authorization", "Bearer \(apiKey.value)") }
-        return headers
-    }
-
-    /// Sends with `call` and reads the whole reply, turning transport failures into backend errors.
-    private func exchange(_ url: String, _ call: (HTTPClient) throws(HTTPClientError) -> HTTPClientResponse)
-        throws(OpenAIBackendError) -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
-        let client = HTTPClient(connectTimeout: configuration.connectTimeout, readTimeout: configuration.requestTimeout)
+        let options = HTTPTransfer.Options(connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
+                                           caFile: configuration.caFile)
         let start = ContinuousClock.now
-        do {
-            let response = try call(client)
-            return (response.status, response.headers, try response.body())
+        do throws(HTTPTransferError) {
+            return try HTTPTransfer.perform(method, url, headers: headers, options: options, onBody: onBody)
         } catch {
             switch error {
-            case .connectionRefused: throw .unreachable(url: url, reason: "connection refused")
-            case let .hostNotFound(host): throw .unreachable(url: url, reason: "cannot resolve host \(host)")
-            case .invalidURL: throw .unreachable(url: url, reason: "not an http:// URL")
-            case .timeout:
-                throw .timedOut(url: url, seconds: ((ContinuousClock.now - start).seconds * 10).rounded() / 10)
-            case .connectionClosed: throw .connectionLost(url: url)
-            case let .io(why) where why.hasPrefix("connect"): throw .unreachable(url: url, reason: why)
-            case .io: throw .connectionLost(url: url)
-            case let .badResponse(why): throw .badResponse(url: url, why: why)
-            case let .bodyTooLarge(limit): throw .badResponse(url: url, why: "body over \(limit) bytes")
+            case .unsupportedURL: throw .unreachable(url: url, reason: "not an http:// or https:// URL")
+            case let .unreachable(why), let .other(why): throw .unreachable(url: url, reason: why)
+            case .timedOut: throw .timedOut(url: url, seconds: ((ContinuousClock.now - start).seconds * 10).rounded() / 10)
+            case let .untrustedCertificate(why): throw .untrustedCertificate(url: url, reason: why)
+            case .connectionLost: throw .connectionLost(url: url)
+            case .stopped: throw .badResponse(url: url, why: "the reply was over the size limit")
             }
+        }
+    }
+
+    private static func backendError(_ problem: ChatCompletionReader.Problem, url: String) -> OpenAIBackendError {
+        switch problem {
+        case let .badResponse(why): .badResponse(url: url, why: why)
+        case let .serverError(message): .failedDuringReply(url: url, message: message)
+        case .incomplete: .connectionLost(url: url)
         }
     }
 }

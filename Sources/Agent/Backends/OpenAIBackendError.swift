@@ -2,8 +2,10 @@ import Foundation
 
 /// Why a request to an OpenAI-compatible server failed.
 public indirect enum OpenAIBackendError: Error, Equatable, CustomStringConvertible {
-    /// No connection could be made (refused, unknown host, unreachable network).
+    /// No connection could be made (refused, unknown host, unreachable network or proxy).
     case unreachable(url: String, reason: String)
+    /// The server's TLS certificate was not trusted (unknown CA, expired, issued for another host).
+    case untrustedCertificate(url: String, reason: String)
     /// Connecting or waiting for the reply took longer than allowed.
     case timedOut(url: String, seconds: Double)
     /// The connection broke before the reply was complete (reset or closed).
@@ -12,18 +14,23 @@ public indirect enum OpenAIBackendError: Error, Equatable, CustomStringConvertib
     case status(url: String, code: Int, message: String)
     /// A 200 whose body is not a chat completion.
     case badResponse(url: String, why: String)
+    /// A streamed reply that the server broke off with an error event.
+    case failedDuringReply(url: String, message: String)
     /// Every attempt failed with a retryable error; the last one.
     case gaveUp(attempts: Int, last: OpenAIBackendError)
 
     public var description: String {
         switch self {
         case let .unreachable(url, reason): "cannot reach \(url): \(reason)"
+        case let .untrustedCertificate(url, reason):
+            "the certificate of \(url) was not trusted: \(reason) (SSL_CERT_FILE names the CA certificates to trust)"
         case let .timedOut(url, seconds): "no reply from \(url) within \(Self.format(seconds)) s (see --request-timeout)"
         case let .connectionLost(url): "the connection to \(url) broke before the reply was complete"
         case let .status(url, code, message) where code == 404:
             "\(url) answered 404: \(message) (give the API base, e.g. http://host:8080/v1)"
         case let .status(url, code, message): "\(url) answered \(code): \(message)"
         case let .badResponse(url, why): "unexpected reply from \(url): \(why)"
+        case let .failedDuringReply(url, message): "\(url) failed during its reply: \(message)"
         case let .gaveUp(attempts, last): "\(last) (gave up after \(attempts) attempts)"
         }
     }
@@ -33,7 +40,7 @@ public indirect enum OpenAIBackendError: Error, Equatable, CustomStringConvertib
         switch self {
         case .connectionLost: true
         case let .status(_, code, _): code == 429 || (500...599).contains(code)
-        case .unreachable, .timedOut, .badResponse, .gaveUp: false
+        case .unreachable, .untrustedCertificate, .timedOut, .badResponse, .failedDuringReply, .gaveUp: false
         }
     }
 
