@@ -56,7 +56,9 @@ enum ShowCommand: CLICommand {
         }
         for call in task.calls {
             children.append(Child(line: "call \(call.role.rawValue)\(call.step.map { " \($0)" } ?? ""): \(call.promptTokens) in, "
-                + "\(call.completionTokens) out, " + String(format: "%.2f s", call.seconds) + (call.cacheHit ? ", cache hit" : "")))
+                + "\(call.completionTokens) out, " + String(format: "%.2f s", call.seconds)
+                + (call.firstTokenSeconds.map { String(format: " (first token %.2f s)", $0) } ?? "")
+                + (call.cacheHit ? ", cache hit" : "")))
         }
         children.append(Child(line: String(format: "%.2f s", task.seconds)))
         for (index, child) in children.enumerated() {

@@ -51,6 +51,8 @@ struct PlannerAdapterTests {
         async let adapted = backends[1].complete(request)
         let (plain, changed) = try await (bare, adapted)
         #expect(plain.text != changed.text)
+        let firstToken = try #require(plain.firstTokenSeconds, "the local engine times its first text")
+        #expect(firstToken > 0 && firstToken <= plain.seconds)
         #expect(try await backends[2].complete(request).text == plain.text)
     }
 

@@ -79,4 +79,28 @@ struct SchemaMigrationTests {
         settings.paths = PathSchedule.standard.description
         #expect(try store.resumableRun(command: "batch", input: "tasks.jsonl", settings: settings) == nil)
     }
+
+    @Test("Schema v9 to the latest: old model calls read with no time to first token; new ones keep theirs")
+    func v9ToLatest() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("divvy.db")
+        try Self.oldDatabase(at: path, version: 9, command: "solve", input: "x")
+        let old = try Database(path: path)
+        try old.execute("""
+            INSERT INTO tasks (run_id, task_key, task, status, seconds, finished_at)
+            VALUES (1, 'a', 'What is 2+2?', 'solved', 1.5, '2025-01-01T00:00:01Z');
+            INSERT INTO model_calls (task_id, role, model_identity, cache_key, prompt_tokens, completion_tokens, seconds, cache_hit)
+            VALUES (1, 'direct', 'solver-id', 'k', 10, 3, 1.5, 0);
+            """)
+
+        let store = try AgentStore(path: path)
+        #expect(try store.database.userVersion() == AgentSchema.migrator.migrations.count)
+        #expect(try store.run(1).tasks.first?.calls.first?.firstTokenSeconds == nil)
+        let call = ModelCallRecord(role: .direct, step: nil, modelIdentity: "solver-id", cacheKey: "k2", promptTokens: 10,
+                                   completionTokens: 3, seconds: 1.5, cacheHit: false, firstTokenSeconds: 0.25)
+        try store.recordTask(TaskRecord(key: "b", line: nil, task: "What is 3+3?", gold: nil, answer: "6", correct: nil,
+                                        output: "6", error: nil, plan: nil, subproblems: [], calls: [call], seconds: 1.5),
+                             run: 1)
+        #expect(try store.run(1).tasks.last?.calls == [call])
+    }
 }

@@ -1,5 +1,6 @@
 import DurationUnits
 import LLM
+import Synchronization
 
 /// A model file run by this process's ``GenerationEngine``, which all local backends share.
 public struct LocalBackend: ModelBackend {
@@ -29,18 +30,34 @@ public struct LocalBackend: ModelBackend {
     public func complete(_ request: CompletionRequest) async throws -> Completion {
         let prompt = model.encodeChat(request.messages)
         let started = ContinuousClock.now
+        let firstText = FirstTextClock()
         do {
             let onText = request.onText
             let result = try await engine.generate(model: engineModel, GenerationRequest(prompt: prompt, parameters: request.sampling)) {
-                _, text in if !text.isEmpty { onText?(text) }
+                _, text in
+                guard !text.isEmpty else { return }
+                firstText.mark(since: started)
+                onText?(text)
             }
             return Completion(text: result.text, promptTokens: result.promptTokens.count,
                               completionTokens: result.tokens.count, stopReason: result.stopReason,
-                              seconds: (ContinuousClock.now - started).seconds)
+                              seconds: (ContinuousClock.now - started).seconds,
+                              firstTokenSeconds: firstText.elapsed?.seconds)
         } catch EngineError.promptTooLong(let tokens, let limit) {
             throw AgentError.promptTooLong(tokens: tokens, limit: limit)
         }
     }
+}
+
+/// When a reply's first text came: marked on the engine's thread (which runs the token
+/// callback), read by the caller after the generation; the lock orders the two.
+private final class FirstTextClock: Sendable {
+    private let time = Mutex<Duration?>(nil)
+
+    /// Keeps the time since `start` on the first call only.
+    func mark(since start: ContinuousClock.Instant) { time.withLock { $0 = $0 ?? ContinuousClock.now - start } }
+
+    var elapsed: Duration? { time.withLock { $0 } }
 }
 
 /// A local model to load: a GGUF file, optionally with a LoRA adapter file applied to it.

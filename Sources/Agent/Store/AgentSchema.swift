@@ -169,6 +169,10 @@ enum AgentSchema {
             // Earlier runs kept this only in the note's text.
             try db.execute("ALTER TABLE subproblems ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.register("each model call's time to first token") { db in
+            // Earlier calls did not measure it (and replies from servers were not streamed).
+            try db.execute("ALTER TABLE model_calls ADD COLUMN first_token_seconds REAL")
+        }
         return migrator
     }
 }

@@ -14,7 +14,8 @@ enum CachedRequest {
         func record(_ completion: Completion, hit: Bool) -> ModelCallRecord {
             ModelCallRecord(role: role, step: step, modelIdentity: backend.identity, cacheKey: key,
                             promptTokens: completion.promptTokens, completionTokens: completion.completionTokens,
-                            seconds: completion.seconds, cacheHit: hit)
+                            seconds: completion.seconds, cacheHit: hit,
+                            firstTokenSeconds: hit ? nil : completion.firstTokenSeconds)
         }
         if let cache, let hit = try cache.lookup(key) {
             onText?(hit.text)

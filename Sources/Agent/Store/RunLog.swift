@@ -101,11 +101,12 @@ extension AgentStore {
                 for call in task.calls {
                     try database.execute("""
                         INSERT INTO model_calls (task_id, role, step, model_identity, cache_key, prompt_tokens,
-                                                 completion_tokens, seconds, cache_hit)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                 completion_tokens, seconds, cache_hit, first_token_seconds)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, [.integer(taskID), .text(call.role.rawValue), call.step.map { .integer(Int64($0)) } ?? .null,
                               .text(call.modelIdentity), .text(call.cacheKey), .integer(Int64(call.promptTokens)),
-                              .integer(Int64(call.completionTokens)), .real(call.seconds), .integer(call.cacheHit ? 1 : 0)])
+                              .integer(Int64(call.completionTokens)), .real(call.seconds), .integer(call.cacheHit ? 1 : 0),
+                              call.firstTokenSeconds.map(SQLiteValue.real) ?? .null])
                 }
             }
         }

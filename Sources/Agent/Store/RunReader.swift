@@ -114,7 +114,8 @@ extension AgentStore {
 
     private func calls(ofTask task: Int64) throws -> [ModelCallRecord] {
         try database.fetchAll("""
-            SELECT role, step, model_identity, cache_key, prompt_tokens, completion_tokens, seconds, cache_hit
+            SELECT role, step, model_identity, cache_key, prompt_tokens, completion_tokens, seconds, cache_hit,
+                   first_token_seconds
             FROM model_calls WHERE task_id = ? ORDER BY id
             """, [.integer(task)]) { row in
             let name = row.string(at: 0) ?? ""
@@ -122,7 +123,8 @@ extension AgentStore {
             return ModelCallRecord(role: role, step: row.int64(at: 1).map(Int.init),
                             modelIdentity: row.string(at: 2) ?? "", cacheKey: row.string(at: 3) ?? "",
                             promptTokens: Int(row.int64(at: 4) ?? 0), completionTokens: Int(row.int64(at: 5) ?? 0),
-                            seconds: row.double(at: 6) ?? 0, cacheHit: row.int64(at: 7) == 1)
+                            seconds: row.double(at: 6) ?? 0, cacheHit: row.int64(at: 7) == 1,
+                            firstTokenSeconds: row.double(at: 8))
         }
     }
 }

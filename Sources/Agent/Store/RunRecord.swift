@@ -82,6 +82,9 @@ public struct ModelCallRecord: Sendable, Codable, Equatable {
     public let completionTokens: Int
     public let seconds: Double
     public let cacheHit: Bool
+    /// Time to the first text of a streamed reply (nil for a cache hit, a reply that came whole,
+    /// and calls logged before schema v10).
+    public var firstTokenSeconds: Double? = nil
 }
 
 /// A finished task of a run (solved, or failed with `error`).
