@@ -45,8 +45,8 @@ public enum HTTPTransfer {
     /// (``HTTPTransferError/stopped``). Returns the response's head.
     public static func perform(_ method: Method, _ url: String, headers: HTTPHeaders = [:], options: Options,
                                onBody: ([UInt8], Head) -> Bool) throws(HTTPTransferError) -> Head {
-        let lowered = url.lowercased()
-        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else { throw .unsupportedURL }
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), ["http", "https"].contains(scheme)
+        else { throw .unsupportedURL }
         guard globalInit == CURLE_OK, let handle = curl_easy_init() else { throw .other("libcurl could not start") }
         defer { curl_easy_cleanup(handle) }
         var list: UnsafeMutablePointer<curl_slist>?
@@ -79,7 +79,8 @@ public enum HTTPTransfer {
             guard code == CURLE_OK else {
                 var osError = 0
                 ccurl_getinfo_long(handle, CURLINFO_OS_ERRNO, &osError)
-                throw HTTPTransferError(code, message: String(cString: errorText), osError: Int32(osError))
+                throw HTTPTransferError(code, message: String(cString: errorText), osError: Int32(osError),
+                                        port: parts.port ?? (scheme == "https" ? 443 : 80))
             }
             return receiver.head ?? Receiver.head(of: handle)
         }
@@ -153,18 +154,21 @@ public enum HTTPTransferError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The error of libcurl's `code`, with its message and the system's `errno` for connection failures.
-    init(_ code: CURLcode, message: String, osError: Int32) {
+    /// The error of libcurl's `code`, with its message, and for connection failures the system's
+    /// `errno` and the port of the URL.
+    init(_ code: CURLcode, message: String, osError: Int32, port: Int) {
         let text = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
         switch code {
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT: self = .unsupportedURL
+        case CURLE_COULDNT_CONNECT where osError == ECONNREFUSED:
+            // curl's text names the address it tried ("Failed to connect to H port P after 0 ms: …"):
+            // the server's, or a proxy's.
+            self = .unreachable(text.contains(" port \(port) ") ? "connection refused"
+                                : "\(text) (through a proxy: see HTTPS_PROXY and NO_PROXY)")
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
-            // "connection refused" rather than curl's "Failed to connect to … port …: Connection refused",
-            // unless a proxy was involved, which only curl's text names.
-            self = .unreachable(osError == ECONNREFUSED && !text.localizedCaseInsensitiveContains("proxy")
-                                ? "connection refused" : text)
+            self = .unreachable(text)
         case CURLE_OPERATION_TIMEDOUT: self = .timedOut
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE: self = .untrustedCertificate(text)
+        case CURLE_PEER_FAILED_VERIFICATION: self = .untrustedCertificate(text)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE: self = .connectionLost(text)
         case CURLE_WRITE_ERROR: self = .stopped
         default: self = .other(text)

@@ -56,6 +56,9 @@ enum RemoteOptions {
         let timeout = Duration.seconds(arguments[requestTimeout]!)
         // libcurl does not read SSL_CERT_FILE itself (it trusts the CA bundle it was built with), so pass it on.
         let caFile = ProcessInfo.processInfo.environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw UnreadableFile(path: caFile, what: "CA certificate file named by SSL_CERT_FILE")
+        }
         let configuration = OpenAIBackend.Configuration(baseURL: base, model: arguments[model] ?? "", apiKey: apiKey,
                                                         connectTimeout: min(.seconds(10), timeout), requestTimeout: timeout,
                                                         caFile: caFile)
