@@ -6,18 +6,20 @@ import Foundation
 enum RemoteOptions {
     static let solverURL = Option<String>(
         "solver-url", valueName: "url",
-        help: "OpenAI-compatible API base for the solver, e.g. https://host/v1 or http://127.0.0.1:8080/v1 (replaces --solver).",
+        help: "OpenAI-compatible API base (http or https) for the solver, e.g. https://host/v1 (replaces --solver). "
+            + "Replies are streamed; SSL_CERT_FILE names the CA certificates to trust, HTTPS_PROXY and NO_PROXY a proxy.",
         validate: webURL)
     static let solverModel = Option<String>("solver-model", valueName: "name",
                                             help: "Model name sent to --solver-url (default: the first the server lists).")
     static let plannerURL = Option<String>(
-        "planner-url", valueName: "url", help: "OpenAI-compatible API base for the planner (replaces --planner).", validate: webURL)
+        "planner-url", valueName: "url", help: "OpenAI-compatible API base (http or https) for the planner (replaces --planner); as --solver-url.",
+        validate: webURL)
     static let plannerModel = Option<String>("planner-model", valueName: "name",
                                              help: "Model name sent to --planner-url (default: the first the server lists).")
     static let apiKeyEnv = Option<String>("api-key-env", valueName: "var",
                                           help: "Environment variable holding an API key, sent as a bearer token.")
     static let requestTimeout = Option<Double>("request-timeout", valueName: "seconds",
-                                               help: "Longest wait for each whole reply from a server.", default: 300,
+                                               help: "Longest wait for each whole reply from a server (connecting: at most 10 s).", default: 300,
                                                validate: { $0 > 0 ? nil : "must be positive" })
 
     static let all: [any ArgumentDeclaration] = [solverURL, solverModel, plannerURL, plannerModel, apiKeyEnv, requestTimeout]

@@ -109,6 +109,15 @@ struct HTTPSCommandTests {
         #expect(result.stderr == "error: cannot read the CA certificate file named by SSL_CERT_FILE '\(missing)'\n")
     }
 
+    @Test("--solver-url and --planner-url take http and https URLs only")
+    func urlSchemes() throws {
+        for url in ["ftp://127.0.0.1/v1", "127.0.0.1:8080/v1", "https:///v1"] {
+            let result = try DivvyProcess.run(["solve", "What is 2 plus 3?", "--no-plan", "--solver-url", url])
+            #expect(result.status == 64, "\(url)")
+            #expect(result.stderr.contains("must be an http:// or https://host[:port]/path URL"), "\(url): \(result.stderr)")
+        }
+    }
+
     @Test("A server that accepts and never answers fails the request at --request-timeout, with no retry")
     func stalledServer() throws {
         let asked = Counter()
