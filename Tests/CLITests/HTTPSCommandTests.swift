@@ -1,6 +1,5 @@
 import Foundation
 import HTTP
-import LLM
 import Serve
 import Synchronization
 import Testing
@@ -30,14 +29,10 @@ struct HTTPSCommandTests {
     @Test("Over https with the test CA in SSL_CERT_FILE: the reply streams, equals the one over http, and its first token is logged")
     func streamedOverHTTPS() throws {
         try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
-        let model = try LanguageModel(path: ModelLocator.resolve("smollm2-135m"))
-        let server = try ChatServer(models: [ServedModel(name: "smollm2-135m", model: model)],
-                                    configuration: .init(port: 0, parallel: 2, contextPerRequest: 1024))
-        server.start()
+        let server = try ChatServer.startedWithTestModel()
         defer { server.stop() }
         let certificates = try TestCertificates()
-        let pair = certificates.pair("server")
-        let proxy = try TLSProxy(certificate: pair.certificate, key: pair.key, target: server.port)
+        let proxy = try TLSProxy(certificates, target: server.port)
         let folder = try DivvyProcess.ScratchFolder()
 
         let plain = try DivvyProcess.run(Self.solve + ["--solver-url", "http://127.0.0.1:\(server.port)/v1",
@@ -84,9 +79,8 @@ struct HTTPSCommandTests {
         server.start()
         defer { server.stop() }
         let certificates = try TestCertificates()
-        let right = certificates.pair("server"), wrongHost = certificates.pair("elsewhere")
-        let proxy = try TLSProxy(certificate: right.certificate, key: right.key, target: server.port)
-        let misnamed = try TLSProxy(certificate: wrongHost.certificate, key: wrongHost.key, target: server.port)
+        let proxy = try TLSProxy(certificates, target: server.port)
+        let misnamed = try TLSProxy(certificates, "elsewhere", target: server.port)
         let folder = try DivvyProcess.ScratchFolder()
         let cases: [(port: UInt16, caFile: String?, reason: String)] = [
             (proxy.port, certificates.otherCAFile, "SSL certificate problem: unable to get local issuer certificate"),
@@ -132,8 +126,7 @@ struct HTTPSCommandTests {
         server.start()
         defer { server.stop() }
         let certificates = try TestCertificates()
-        let pair = certificates.pair("server")
-        let proxy = try TLSProxy(certificate: pair.certificate, key: pair.key, target: server.port)
+        let proxy = try TLSProxy(certificates, target: server.port)
         let folder = try DivvyProcess.ScratchFolder()
         let url = "https://127.0.0.1:\(proxy.port)/v1"
         let start = ContinuousClock.now

@@ -1,6 +1,5 @@
 import Foundation
 import HTTP
-import LLM
 import Serve
 import Testing
 
@@ -11,10 +10,7 @@ struct RemoteSolveCommandTests {
     @Test("solve --solver-url prints the local solver's answer; a rerun is served from the cache")
     func solveThroughServer() throws {
         try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
-        let model = try LanguageModel(path: ModelLocator.resolve("smollm2-135m"))
-        let server = try ChatServer(models: [ServedModel(name: "smollm2-135m", model: model)],
-                                    configuration: .init(port: 0, parallel: 2, contextPerRequest: 1024))
-        server.start()
+        let server = try ChatServer.startedWithTestModel()
         defer { server.stop() }
         let folder = try DivvyProcess.ScratchFolder()
         let task = "What is 6 plus 7?"

@@ -53,6 +53,12 @@ final class TLSProxy {
     let port: UInt16
     private let process: Process
 
+    /// A terminator presenting `certificates`' pair `name` (see ``TestCertificates/pair(_:)``).
+    convenience init(_ certificates: TestCertificates, _ name: String = "server", target: UInt16) throws {
+        let pair = certificates.pair(name)
+        try self.init(certificate: pair.certificate, key: pair.key, target: target)
+    }
+
     init(certificate: String, key: String, target: UInt16) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
