@@ -71,14 +71,14 @@ Q32_ROW(row_q4_1, 20,
     acc = _mm256_fmadd_ps(_mm256_mul_ps(dwv, _mm256_broadcast_ss(&xb->d)), _mm256_cvtepi32_ps(p), acc);
     accs += mw * xb->s;)
 
-// Q5_0: value = dw·(q5 − 16), q5 in 0..31; dot = dw·dx·Σq5·xq − 16·dw·s.
+// Q5_0: value = dw·w, w = q5 − 16 in −16..15; as Q8_0, Σ w·x = Σ |w|·(x·sign w), so the offset
+// needs no per-token correction; dot = dw·dx·Σ.
 Q32_ROW(row_q5_0, 22,
-    const float dw = dv_h2f(blk);
-    const __m256 dwv = _mm256_set1_ps(dw);
-    const __m256i u = _mm256_or_si256(FN(nibbles)(blk + 6), FN(bit5)(dv_u32(blk + 2)));,
-    const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, xq);
-    acc = _mm256_fmadd_ps(_mm256_mul_ps(dwv, _mm256_broadcast_ss(&xb->d)), _mm256_cvtepi32_ps(p), acc);
-    accs -= 16.0f * dw * xb->s;)
+    const __m256 dwv = _mm256_set1_ps(dv_h2f(blk));
+    const __m256i w = _mm256_sub_epi8(_mm256_or_si256(FN(nibbles)(blk + 6), FN(bit5)(dv_u32(blk + 2))), _mm256_set1_epi8(16));
+    const __m256i u = _mm256_sign_epi8(w, w);,
+    const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, _mm256_sign_epi8(xq, w));
+    acc = _mm256_fmadd_ps(_mm256_mul_ps(dwv, _mm256_broadcast_ss(&xb->d)), _mm256_cvtepi32_ps(p), acc);)
 
 // Row-range driver: tokens in chunks of 4, then the 1...3 left.
 #define Q32_MM(NAME, ROW)                                                                          \

@@ -79,10 +79,9 @@ func dotQuantizedReference(_ type: GGMLType, _ w: UnsafeRawPointer, _ xq: Unsafe
                 let byte = wb.load(fromByteOffset: 6 + j, as: UInt8.self)
                 let q0 = Int32(byte & 15) | Int32((qh >> UInt32(j)) & 1) << 4
                 let q1 = Int32(byte >> 4) | Int32((qh >> UInt32(j + 16)) & 1) << 4
-                s += q0 * xi(xb, 8 + j) + q1 * xi(xb, 24 + j)
+                s += (q0 - 16) * xi(xb, 8 + j) + (q1 - 16) * xi(xb, 24 + j)
             }
-            let dw = loadHalf(wb)
-            acc += dw * xb.load(as: Float.self) * Float(s) - 16 * dw * xb.load(fromByteOffset: 4, as: Float.self)
+            acc += loadHalf(wb) * xb.load(as: Float.self) * Float(s)
         case .q4_K:
             acc += dotQ4KBlockReference(w + 144 * b, xq + ActivationLayout.q256Bytes * b)
         case .q6_K:
