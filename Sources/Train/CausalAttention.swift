@@ -31,14 +31,18 @@ struct CausalAttention {
     /// Scratch floats for `spans`: per thread two [rows, context + rows] score matrices of the
     /// widest span, then each span's share of the context's key and value gradients: [spans, 2, context, kvDim].
     func scratchCount(_ spans: [AttentionSpan], threads: Int) -> Int {
-        let scores = spans.map { $0.rows.count * ($0.context + $0.rows.count) }.max() ?? 0
-        return threads * 2 * scores + spans.reduce(0) { $0 + 2 * $1.context * kvDimension }
+        threads * 2 * Self.scoreCount(spans) + spans.reduce(0) { $0 + 2 * $1.context * kvDimension }
+    }
+
+    /// Floats of the widest span's score matrix: [rows, context + rows].
+    private static func scoreCount(_ spans: [AttentionSpan]) -> Int {
+        spans.map { $0.rows.count * ($0.context + $0.rows.count) }.max() ?? 0
     }
 
     /// out: [n, qDim] from q: [n, qDim], k, v: [n, kvDim]; the spans' rows partition 0..<n.
     func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, spans: [AttentionSpan],
                  out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, pool: WorkerPool) {
-        let perThread = 2 * (spans.map { $0.rows.count * ($0.context + $0.rows.count) }.max() ?? 0), d = headDimension
+        let perThread = 2 * Self.scoreCount(spans), d = headDimension
         pool.run(chunks: spans.count * headCount) { task, thread in
             let span = spans[task / headCount], h = task % headCount
             let (c, length, width) = (span.context, span.rows.count, span.context + span.rows.count)
@@ -62,7 +66,7 @@ struct CausalAttention {
     func backward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
                   spans: [AttentionSpan], dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>,
                   dv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, pool: WorkerPool) {
-        let scores = spans.map { $0.rows.count * ($0.context + $0.rows.count) }.max() ?? 0, d = headDimension
+        let scores = Self.scoreCount(spans), d = headDimension
         // Each span's share of its context's gradients: [2, context, kvDim] (dk, then dv).
         var shares: [UnsafeMutablePointer<Float>] = []
         var next = scratch + pool.threadCount * 2 * scores
