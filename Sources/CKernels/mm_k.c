@@ -17,11 +17,29 @@ DV_INLINE void q4k_scales(const uint8_t *q, uint64_t *S, uint64_t *M) {
 /// Prefetch distance of batched decode (mm_k_impl.h's K_MM), in bytes of weights.
 #define K_AHEAD 2048
 
-/// dx[8·b + t] = x[t·nb + b].d for tokens t < n of blocks b < nb (0 for t ≥ n).
-DV_INLINE void k_scales(const dv_xq256 *x, int nb, int n, float *dx) {
+/// dx[8·b + t] = x[t·ldx + b].d for tokens t < n of blocks b < nb (0 for t ≥ n).
+DV_INLINE void k_scales(const dv_xq256 *x, int ldx, int nb, int n, float *dx) {
     for (int b = 0; b < nb; b++)
-        for (int t = 0; t < 8; t++) dx[8 * b + t] = t < n ? x[(size_t)t * nb + b].d : 0.0f;
+        for (int t = 0; t < 8; t++) dx[8 * b + t] = t < n ? x[(size_t)t * ldx + b].d : 0.0f;
 }
+
+/// Rows of a tile of unpacked blocks (mm_k_impl.h's K_TILES).
+#define K_TILE_ROWS 16
+
+/// A Q4_K block unpacked for the AVX2 many-token kernel (mm_k_impl.h's unpack_q4_K).
+typedef struct {
+    __m256i q[8];          // low / high nibbles of each transposed 32-byte group
+    __m256i sc_lo, sc_hi;  // sub-block scales in the int16 lanes of the low / high vectors
+    __m256 mins;           // dmin·m_j
+    float d;
+} dv_q4k_unpacked;
+
+/// A Q6_K block unpacked for the AVX2 many-token kernel (mm_k_impl.h's unpack_q6_K).
+typedef struct {
+    __m256i v[8];                  // the 6-bit values, transposed as row_q6_K's
+    __m256i sc_lo, sc_hi, sc_m32;  // group scales in int16 lanes; −32·scale per group
+    float d;
+} dv_q6k_unpacked;
 
 /// Prefetches bytes [p, p + bytes) into L1.
 DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {

@@ -13,25 +13,168 @@
 // of the high vectors group 4a + 2 + h. The lanes' sums are then scaled once per block.
 // dx[8·b + t] is token t's activation scale of block b (k_scales), so that one multiply per
 // block gives every token's d·dx.
+//
+// AVX2 splits each row kernel in two: unpack_* turns a block into vectors ready for the byte
+// products (dv_q4k_unpacked, dv_q6k_unpacked) and dot_* adds up to NT_MAX tokens' dots with it.
+// The fused rows (row_*) unpack into registers block by block; the tiles of many tokens
+// (K_TILES) unpack a chunk of rows once into memory and run every token group over it
+// (row_*_unpacked). Both give the same sums.
 
 // Q4_K: value = d·s_j·q − dmin·m_j (sub-block j of 32 values = groups 2j, 2j+1);
 // dot = d·dx·Σ_j s_j Σ q·xq − dmin·Σ_j m_j·sums_j (sums_j = dx·(bsum_2j + bsum_2j+1)).
+
+// q[a]: 32 bytes of sub-blocks 2a (low nibbles) and 2a+1 (high), then transposed.
+DV_INLINE void FN(q4k_groups)(const uint8_t *blk, __m256i q[4]) {
+    for (int a = 0; a < 4; a++) q[a] = _mm256_loadu_si256((const __m256i *)(blk + 16 + 32 * a));
+    dv_transpose4_epi32(&q[0], &q[1], &q[2], &q[3]);
+}
+
+// dmin·m_j of the 8 sub-blocks (M: the mins' bytes from q4k_scales).
+DV_INLINE __m256 FN(q4k_mins)(const uint8_t *blk, uint64_t M) {
+    return _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk + 2)), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)M))));
+}
+
+// Q6_K: value = d·sc_g·(q6 − 32) (group g of 16 values); dot = d·dx·(Σ_g sc_g Σ q6·xq − 32·Σ_g sc_g·bsum_g).
+
+// v[j]: values 32j..<32j+32 (0..63), then transposed in two sets of four.
+DV_INLINE void FN(q6k_values)(const uint8_t *blk, __m256i v[8]) {
+    const __m256i m4 = _mm256_set1_epi8(15), m30 = _mm256_set1_epi8(0x30);
+    for (int h = 0; h < 2; h++) {
+        const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk + 64 * h));
+        const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk + 64 * h + 32));
+        const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk + 128 + 32 * h));
+        // qh << 2 and << 4 by byte adds (any ALU port; vector shifts have fewer).
+        const __m256i qh2 = _mm256_add_epi8(qh, qh), qh4 = _mm256_add_epi8(qh2, qh2);
+        const __m256i qh8 = _mm256_add_epi8(qh4, qh4), qh16 = _mm256_add_epi8(qh8, qh8);
+        v[4 * h] = _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(qh16, m30));
+        v[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(qh4, m30));
+        v[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m30));
+        v[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));
+    }
+    dv_transpose4_epi32(&v[0], &v[2], &v[4], &v[6]);
+    dv_transpose4_epi32(&v[1], &v[3], &v[5], &v[7]);
+}
+
+// −32·sc_g per group, as int16 (for the bsums).
+DV_INLINE __m256i FN(q6k_offsets)(__m128i sc) {
+    return _mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(_mm256_cvtepi8_epi16(sc), 5));
+}
+
+#if DV_INT16_SUMS
+DV_INLINE void FN(unpack_q4_K)(const uint8_t *blk, dv_q4k_unpacked *u) {
+    const __m256i m4 = _mm256_set1_epi8(15);
+    // Byte shuffles of the 8 scales into int16 lanes (0x80 in a control byte zeroes the high
+    // byte), each 32-bit lane's two int16 lanes alike: lane a of the low vectors (either half)
+    // takes s_2a, of the high vectors s_2a+1.
+    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
+    const __m256i lo_order = _mm256_or_si256(_mm256_setr_epi16(0, 0, 2, 2, 4, 4, 6, 6, 0, 0, 2, 2, 4, 4, 6, 6), zero_hi);
+    const __m256i hi_order = _mm256_or_si256(_mm256_setr_epi16(1, 1, 3, 3, 5, 5, 7, 7, 1, 1, 3, 3, 5, 5, 7, 7), zero_hi);
+    uint64_t S, M;
+    q4k_scales(blk + 4, &S, &M);
+    const __m256i S4 = _mm256_set1_epi64x((long long)S);
+    u->sc_lo = _mm256_shuffle_epi8(S4, lo_order);
+    u->sc_hi = _mm256_shuffle_epi8(S4, hi_order);
+    u->mins = FN(q4k_mins)(blk, M);
+    u->d = dv_h2f(blk);
+    __m256i q[4];
+    FN(q4k_groups)(blk, q);
+    for (int m = 0; m < 4; m++) {
+        u->q[2 * m] = _mm256_and_si256(q[m], m4);
+        u->q[2 * m + 1] = _mm256_and_si256(_mm256_srli_epi16(q[m], 4), m4);
+    }
+}
+
+// Adds block b's dots of NT tokens to acc (dxb: the block's 8 activation scales).
+DV_INLINE void FN(dot_q4_K)(const dv_q4k_unpacked *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
+                            const int NT, __m256 *acc) {
+    float ddx[8];
+    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
+    __m256i lo[NT_MAX], hi[NT_MAX];
+    for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
+    for (int m = 0; m < 4; m++) {
+        for (int t = 0; t < NT; t++) {
+            const int8_t *xq = x[t * ldx + b].q + 64 * m;
+            lo[t] = DOT_ACC(lo[t], u->q[2 * m], _mm256_loadu_si256((const __m256i *)xq));
+            hi[t] = DOT_ACC(hi[t], u->q[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
+        }
+    }
+    for (int t = 0; t < NT; t++) {
+        const __m256i sumi = _mm256_add_epi32(_mm256_madd_epi16(lo[t], u->sc_lo), _mm256_madd_epi16(hi[t], u->sc_hi));
+        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
+        acc[t] = _mm256_fnmadd_ps(_mm256_loadu_ps(x[t * ldx + b].sums), u->mins, acc[t]);
+    }
+}
+
+DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, dv_q6k_unpacked *u) {
+    // Each 32-bit lane's group scale in both its int16 lanes: low vectors groups 0 4 8 12 1 5 9 13,
+    // high vectors 2 6 10 14 3 7 11 15.
+    const __m128i lo_order = _mm_setr_epi8(0, 0, 4, 4, 8, 8, 12, 12, 1, 1, 5, 5, 9, 9, 13, 13);
+    const __m128i hi_order = _mm_setr_epi8(2, 2, 6, 6, 10, 10, 14, 14, 3, 3, 7, 7, 11, 11, 15, 15);
+    const __m128i sc = _mm_loadu_si128((const __m128i *)(blk + 192));
+    u->sc_lo = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(sc, lo_order));
+    u->sc_hi = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(sc, hi_order));
+    u->sc_m32 = FN(q6k_offsets)(sc);
+    u->d = dv_h2f(blk + 208);
+    FN(q6k_values)(blk, u->v);
+}
+
+DV_INLINE void FN(dot_q6_K)(const dv_q6k_unpacked *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
+                            const int NT, __m256 *acc) {
+    float ddx[8];
+    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
+    __m256i sumi[NT_MAX];
+    for (int t = 0; t < NT; t++)
+        sumi[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), u->sc_m32);
+    for (int p = 0; p < 2; p++) {  // m = 2p and 2p + 1 share an int16 sum
+        for (int t = 0; t < NT; t++) {
+            const int8_t *xq = x[t * ldx + b].q + 128 * p;
+            const __m256i lo = DOT_ACC(_mm256_maddubs_epi16(u->v[4 * p], _mm256_loadu_si256((const __m256i *)xq)),
+                                       u->v[4 * p + 2], _mm256_loadu_si256((const __m256i *)(xq + 64)));
+            const __m256i hi = DOT_ACC(_mm256_maddubs_epi16(u->v[4 * p + 1], _mm256_loadu_si256((const __m256i *)(xq + 32))),
+                                       u->v[4 * p + 3], _mm256_loadu_si256((const __m256i *)(xq + 96)));
+            sumi[t] = _mm256_add_epi32(sumi[t], _mm256_add_epi32(_mm256_madd_epi16(lo, u->sc_lo), _mm256_madd_epi16(hi, u->sc_hi)));
+        }
+    }
+    for (int t = 0; t < NT; t++)
+        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_broadcast_ss(ddx + t), acc[t]);
+}
+
+// ROW(row_T): the fused row, a block unpacked into registers at a time; ROW(row_T_unpacked): the
+// row over nb unpacked blocks (wr: dv_TYPE_unpacked[nb]).
+#define K_ROWS(T, UNPACKED, BLOCK_BYTES)                                                           \
+DV_INLINE void FN(row_##T)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx, \
+                           const int NT, float *out) {                                             \
+    __m256 acc[NT_MAX];                                                                            \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                     \
+    for (int b = 0; b < nb; b++) {                                                                 \
+        UNPACKED u;                                                                                \
+        FN(unpack_##T)(wr + (size_t)b * BLOCK_BYTES, &u);                                          \
+        FN(dot_##T)(&u, x, ldx, b, dx + 8 * b, NT, acc);                                           \
+    }                                                                                              \
+    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);                                      \
+}                                                                                                  \
+DV_INLINE void FN(row_##T##_unpacked)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx,   \
+                                      const float *dx, const int NT, float *out) {                 \
+    const UNPACKED *blocks = (const UNPACKED *)wr;                                                 \
+    __m256 acc[NT_MAX];                                                                            \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                     \
+    for (int b = 0; b < nb; b++) FN(dot_##T)(blocks + b, x, ldx, b, dx + 8 * b, NT, acc);          \
+    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);                                      \
+}
+K_ROWS(q4_K, dv_q4k_unpacked, 144)
+K_ROWS(q6_K, dv_q6k_unpacked, 210)
+#undef K_ROWS
+
+#else
 DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx,
                             const int NT, float *out) {
     __m256 acc[NT_MAX];
     const __m256i m4 = _mm256_set1_epi8(15);
     // Byte shuffles of the 8 scales into int16 lanes (0x80 in a control byte zeroes the high byte).
-    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
-#if DV_INT16_SUMS
-    // Each 32-bit lane's two int16 lanes alike: lane a of the low vectors (either half) takes
-    // s_2a, of the high vectors s_2a+1.
-    const __m256i lo_order = _mm256_or_si256(_mm256_setr_epi16(0, 0, 2, 2, 4, 4, 6, 6, 0, 0, 2, 2, 4, 4, 6, 6), zero_hi);
-    const __m256i hi_order = _mm256_or_si256(_mm256_setr_epi16(1, 1, 3, 3, 5, 5, 7, 7, 1, 1, 3, 3, 5, 5, 7, 7), zero_hi);
-#else
     // The packed lane sums of a 128-bit half are (low a = 0..3, high a = 0..3), i.e. sub-blocks
     // 0 2 4 6 1 3 5 7.
+    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
     const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7), zero_hi);
-#endif
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int b = 0; b < nb; b++) {
         const uint8_t *blk = wr + (size_t)b * 144;
@@ -39,18 +182,10 @@ DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
         _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk)), _mm256_loadu_ps(dx + 8 * b)));
         uint64_t S, M;
         q4k_scales(blk + 4, &S, &M);
-#if DV_INT16_SUMS
-        const __m256i S4 = _mm256_set1_epi64x((long long)S);
-        const __m256i sc_lo = _mm256_shuffle_epi8(S4, lo_order), sc_hi = _mm256_shuffle_epi8(S4, hi_order);
-#else
         const __m256i scales = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
-#endif
-        const __m256 mins = _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk + 2)),
-                                          _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)M))));
-        // q[a]: 32 bytes of sub-blocks 2a (low nibbles) and 2a+1 (high), then transposed.
+        const __m256 mins = FN(q4k_mins)(blk, M);
         __m256i q[4];
-        for (int a = 0; a < 4; a++) q[a] = _mm256_loadu_si256((const __m256i *)(blk + 16 + 32 * a));
-        dv_transpose4_epi32(&q[0], &q[1], &q[2], &q[3]);
+        FN(q4k_groups)(blk, q);
         __m256i lo[NT_MAX], hi[NT_MAX];
         for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
         for (int m = 0; m < 4; m++) {
@@ -62,12 +197,8 @@ DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
             }
         }
         for (int t = 0; t < NT; t++) {
-#if DV_INT16_SUMS
-            const __m256i sumi = _mm256_add_epi32(_mm256_madd_epi16(lo[t], sc_lo), _mm256_madd_epi16(hi[t], sc_hi));
-#else
             // Lane sums ≤ 16·15·128 fit int16.
             const __m256i sumi = _mm256_madd_epi16(_mm256_packs_epi32(lo[t], hi[t]), scales);
-#endif
             acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
             acc[t] = _mm256_fnmadd_ps(_mm256_loadu_ps(x[t * ldx + b].sums), mins, acc[t]);
         }
@@ -75,66 +206,22 @@ DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
     for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);
 }
 
-// Q6_K: value = d·sc_g·(q6 − 32) (group g of 16 values); dot = d·dx·(Σ_g sc_g Σ q6·xq − 32·Σ_g sc_g·bsum_g).
 DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx,
                             const int NT, float *out) {
     __m256 acc[NT_MAX];
-    const __m256i m4 = _mm256_set1_epi8(15), m30 = _mm256_set1_epi8(0x30);
     // Groups of the lanes: low vectors 0 4 8 12 1 5 9 13, high vectors 2 6 10 14 3 7 11 15.
-#if DV_INT16_SUMS
-    const __m128i lo_order = _mm_setr_epi8(0, 0, 4, 4, 8, 8, 12, 12, 1, 1, 5, 5, 9, 9, 13, 13);
-    const __m128i hi_order = _mm_setr_epi8(2, 2, 6, 6, 10, 10, 14, 14, 3, 3, 7, 7, 11, 11, 15, 15);
-#else
     const __m128i group_order = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-#endif
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int b = 0; b < nb; b++) {
         const uint8_t *blk = wr + (size_t)b * 210;
         const __m128i sc = _mm_loadu_si128((const __m128i *)(blk + 192));
-#if DV_INT16_SUMS
-        // Each 32-bit lane's group scale in both its int16 lanes.
-        const __m256i sc_lo = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(sc, lo_order));
-        const __m256i sc_hi = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(sc, hi_order));
-#else
         const __m128i sc_lanes = _mm_shuffle_epi8(sc, group_order);
         const __m256i sc_lo = _mm256_cvtepi8_epi32(sc_lanes), sc_hi = _mm256_cvtepi8_epi32(_mm_srli_si128(sc_lanes, 8));
-#endif
-        const __m256i sc_m32 = _mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(_mm256_cvtepi8_epi16(sc), 5));
+        const __m256i sc_m32 = FN(q6k_offsets)(sc);
         float ddx[8];
         _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk + 208)), _mm256_loadu_ps(dx + 8 * b)));
-        // v[j]: values 32j..<32j+32 (0..63), then transposed in two sets of four.
         __m256i v[8];
-        for (int h = 0; h < 2; h++) {
-            const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk + 64 * h));
-            const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk + 64 * h + 32));
-            const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk + 128 + 32 * h));
-            // qh << 2 and << 4 by byte adds (any ALU port; vector shifts have fewer).
-            const __m256i qh2 = _mm256_add_epi8(qh, qh), qh4 = _mm256_add_epi8(qh2, qh2);
-            const __m256i qh8 = _mm256_add_epi8(qh4, qh4), qh16 = _mm256_add_epi8(qh8, qh8);
-            v[4 * h] = _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(qh16, m30));
-            v[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(qh4, m30));
-            v[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m30));
-            v[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));
-        }
-        dv_transpose4_epi32(&v[0], &v[2], &v[4], &v[6]);
-        dv_transpose4_epi32(&v[1], &v[3], &v[5], &v[7]);
-#if DV_INT16_SUMS
-        __m256i sumi[NT_MAX];
-        for (int t = 0; t < NT; t++)
-            sumi[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), sc_m32);
-        for (int p = 0; p < 2; p++) {  // m = 2p and 2p + 1 share an int16 sum
-            for (int t = 0; t < NT; t++) {
-                const int8_t *xq = x[t * ldx + b].q + 128 * p;
-                const __m256i lo = DOT_ACC(_mm256_maddubs_epi16(v[4 * p], _mm256_loadu_si256((const __m256i *)xq)),
-                                           v[4 * p + 2], _mm256_loadu_si256((const __m256i *)(xq + 64)));
-                const __m256i hi = DOT_ACC(_mm256_maddubs_epi16(v[4 * p + 1], _mm256_loadu_si256((const __m256i *)(xq + 32))),
-                                           v[4 * p + 3], _mm256_loadu_si256((const __m256i *)(xq + 96)));
-                sumi[t] = _mm256_add_epi32(sumi[t], _mm256_add_epi32(_mm256_madd_epi16(lo, sc_lo), _mm256_madd_epi16(hi, sc_hi)));
-            }
-        }
-        for (int t = 0; t < NT; t++)
-            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_broadcast_ss(ddx + t), acc[t]);
-#else
+        FN(q6k_values)(blk, v);
         __m256i lo[NT_MAX], hi[NT_MAX];
         for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
         for (int m = 0; m < 4; m++) {
@@ -149,10 +236,10 @@ DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
             sumi = MADD_ACC(sumi, _mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), sc_m32);
             acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
         }
-#endif
     }
     for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);
 }
+#endif
 
 // ROW with the token count n (1 ... NT_MAX) as a compile-time constant.
 #define ROW_N(ROW)                                                                                 \
@@ -171,6 +258,10 @@ static void FN(ROW##_n)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx
 }
 ROW_N(row_q4_K)
 ROW_N(row_q6_K)
+#if DV_INT16_SUMS
+ROW_N(row_q4_K_unpacked)
+ROW_N(row_q6_K_unpacked)
+#endif
 #undef ROW_N
 
 // Each output is the sum, in order, of the partial dots over K_CHUNK blocks. Up to NT_MAX tokens
@@ -182,15 +273,15 @@ ROW_N(row_q6_K)
 // more apart, beyond the hardware prefetchers: fetched two rows ahead). The sums are the same
 // either way.
 #define K_MM(NAME, ROW, BLOCK_BYTES)                                                               \
-void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x,          \
-              int nt, float *y, size_t ldy) {                                                      \
+static void FN(NAME##_fused)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, \
+                             int nt, float *y, size_t ldy) {                                       \
     float out[NT_MAX], dx[8 * (nb > 0 ? nb : 1)];                                                  \
     const int chunks = nb > 0 ? (nb + K_CHUNK - 1) / K_CHUNK : 1, rows_outside = nt <= NT_MAX;     \
     for (int t = 0; t < nt; t += NT_MAX) {                                                         \
         const int n = nt - t < NT_MAX ? nt - t : NT_MAX;                                           \
         const dv_xq256 *xt = x + (size_t)t * nb;                                                   \
         float *yt = y + (size_t)t * ldy;                                                           \
-        k_scales(xt, nb, n, dx);                                                                   \
+        k_scales(xt, nb, nb, n, dx);                                                               \
         const int outer = rows_outside ? r1 - r0 : chunks, inner = rows_outside ? chunks : r1 - r0; \
         for (int o = 0; o < outer; o++) {                                                          \
             for (int i = 0; i < inner; i++) {                                                      \
@@ -211,3 +302,58 @@ void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_
 K_MM(mm_q4_K, row_q4_K, 144)
 K_MM(mm_q6_K, row_q6_K, 210)
 #undef K_MM
+
+#if DV_INT16_SUMS
+// Many tokens (AVX2): each chunk of K_TILE_ROWS rows is unpacked once into a tile on the stack
+// (48 KiB, in L2), then every group of NT_MAX tokens runs over the tile; the sums are those of
+// the fused kernels.
+#define K_TILES(NAME, UNPACK, ROW, UNPACKED, BLOCK_BYTES)                                          \
+static void FN(NAME##_tiles)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, \
+                             int nt, float *y, size_t ldy) {                                       \
+    _Alignas(32) UNPACKED tile[K_TILE_ROWS * K_CHUNK];                                             \
+    float out[NT_MAX], dx[8 * K_CHUNK];                                                            \
+    for (int k = 0; k < nb; k += K_CHUNK) {                                                        \
+        const int blocks = nb - k < K_CHUNK ? nb - k : K_CHUNK;                                    \
+        for (int ra = r0; ra < r1; ra += K_TILE_ROWS) {                                            \
+            const int rows = r1 - ra < K_TILE_ROWS ? r1 - ra : K_TILE_ROWS;                        \
+            for (int i = 0; i < rows; i++) {                                                       \
+                const uint8_t *wr = (const uint8_t *)w + (size_t)(ra + i) * row_bytes + (size_t)k * BLOCK_BYTES; \
+                if (ra + i + 2 < r1) k_prefetch(wr + 2 * row_bytes, blocks * BLOCK_BYTES);         \
+                for (int b = 0; b < blocks; b++) FN(UNPACK)(wr + (size_t)b * BLOCK_BYTES, &tile[i * K_CHUNK + b]); \
+            }                                                                                      \
+            for (int t = 0; t < nt; t += NT_MAX) {                                                 \
+                const int n = nt - t < NT_MAX ? nt - t : NT_MAX;                                   \
+                const dv_xq256 *xt = x + (size_t)t * nb + k;                                       \
+                k_scales(xt, nb, blocks, n, dx);                                                   \
+                for (int i = 0; i < rows; i++) {                                                   \
+                    FN(ROW##_n)((const uint8_t *)&tile[i * K_CHUNK], blocks, xt, (size_t)nb, dx, n, out); \
+                    for (int j = 0; j < n; j++) {                                                  \
+                        float *yj = y + (size_t)(t + j) * ldy + ra + i;                            \
+                        *yj = k == 0 ? out[j] : *yj + out[j];                                      \
+                    }                                                                              \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+    }                                                                                              \
+}
+K_TILES(mm_q4_K, unpack_q4_K, row_q4_K_unpacked, dv_q4k_unpacked, 144)
+K_TILES(mm_q6_K, unpack_q6_K, row_q6_K_unpacked, dv_q6k_unpacked, 210)
+#undef K_TILES
+#endif
+
+// One, or up to NT_MAX, tokens: the fused kernels; more: the tiles where built.
+#if DV_INT16_SUMS
+#define K_PUBLIC(NAME)                                                                             \
+void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt, float *y, size_t ldy) { \
+    if (nt > NT_MAX && nb > 0) FN(NAME##_tiles)(w, row_bytes, nb, r0, r1, x, nt, y, ldy);         \
+    else FN(NAME##_fused)(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                \
+}
+#else
+#define K_PUBLIC(NAME)                                                                             \
+void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt, float *y, size_t ldy) { \
+    FN(NAME##_fused)(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                     \
+}
+#endif
+K_PUBLIC(mm_q4_K)
+K_PUBLIC(mm_q6_K)
+#undef K_PUBLIC
