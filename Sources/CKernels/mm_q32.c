@@ -1,6 +1,13 @@
 // Q4_1 / Q5_0 / Q8_0 matrix kernels: AVX2 and AVX-512 VNNI builds of q32_impl.h, chosen at run time.
 #include "common.h"
 
+/// A Q8_0 or Q5_0 block unpacked (q32_impl.h's unpack_q8_0 / unpack_q5_0).
+typedef struct {
+    __m256i w;  // the signed weights
+    __m256i u;  // their magnitudes
+    float d;
+} dv_w8_unpacked;
+
 #define DV_VARIANT avx2
 #define DOT_U8S8(acc, u, s) _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1)))
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)

@@ -52,14 +52,37 @@ DV_INLINE void FN(NAME)(const uint8_t *wr, int nb, const dv_xq32 *x, const int N
     for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(_mm256_add_ps(a0[t], a1[t])) + s0[t] + s1[t];   \
 }
 
-// Q8_0: Σ w·x = Σ |w|·(x·sign w); dot = dw·dx·Σ.
-Q32_ROW(row_q8_0, 34,
-    const float dw = dv_h2f(blk);
-    const __m256 dwv = _mm256_set1_ps(dw);
-    const __m256i w = _mm256_loadu_si256((const __m256i *)(blk + 2));
-    const __m256i u = _mm256_sign_epi8(w, w);,
-    const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, _mm256_sign_epi8(xq, w));
-    acc = _mm256_fmadd_ps(_mm256_mul_ps(dwv, _mm256_broadcast_ss(&xb->d)), _mm256_cvtepi32_ps(p), acc);)
+// Q8_0 and Q5_0 blocks unpack alike: signed weights w, their magnitudes u and the scale; then
+// Σ w·x = Σ |w|·(x·sign w) and dot = dw·dx·Σ. With many tokens a row's blocks are unpacked once
+// (mm_q8_0 / mm_q5_0, row_w8_unpacked).
+
+// Q8_0: w as stored.
+DV_INLINE void FN(unpack_q8_0)(const uint8_t *blk, dv_w8_unpacked *ub) {
+    ub->d = dv_h2f(blk);
+    ub->w = _mm256_loadu_si256((const __m256i *)(blk + 2));
+    ub->u = _mm256_sign_epi8(ub->w, ub->w);
+}
+
+// Q5_0: value = dw·w, w = q5 − 16 in −16..15, so the offset needs no per-token correction.
+DV_INLINE void FN(unpack_q5_0)(const uint8_t *blk, dv_w8_unpacked *ub) {
+    ub->d = dv_h2f(blk);
+    ub->w = _mm256_sub_epi8(_mm256_or_si256(FN(nibbles)(blk + 6), FN(bit5)(dv_u32(blk + 2))), _mm256_set1_epi8(16));
+    ub->u = _mm256_sign_epi8(ub->w, ub->w);
+}
+
+#define W8_USE(UB) const __m256 dwv = _mm256_set1_ps((UB)->d); const __m256i w = (UB)->w, u = (UB)->u;
+#define W8_UPDATE                                                                                  \
+    const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, _mm256_sign_epi8(xq, w));               \
+    acc = _mm256_fmadd_ps(_mm256_mul_ps(dwv, _mm256_broadcast_ss(&xb->d)), _mm256_cvtepi32_ps(p), acc);
+#define W8_FUSED(UNPACK) dv_w8_unpacked ub; FN(UNPACK)(blk, &ub); W8_USE(&ub)
+#define W8_STORED W8_USE((const dv_w8_unpacked *)blk)
+Q32_ROW(row_q8_0, 34, W8_FUSED(unpack_q8_0), W8_UPDATE)
+Q32_ROW(row_q5_0, 22, W8_FUSED(unpack_q5_0), W8_UPDATE)
+Q32_ROW(row_w8_unpacked, sizeof(dv_w8_unpacked), W8_STORED, W8_UPDATE)
+#undef W8_USE
+#undef W8_UPDATE
+#undef W8_FUSED
+#undef W8_STORED
 
 // Q4_1: value = dw·q + mw, q in 0..15; dot = dw·dx·Σq·xq + mw·s.
 Q32_ROW(row_q4_1, 20,
@@ -71,39 +94,54 @@ Q32_ROW(row_q4_1, 20,
     acc = _mm256_fmadd_ps(_mm256_mul_ps(dwv, _mm256_broadcast_ss(&xb->d)), _mm256_cvtepi32_ps(p), acc);
     accs += mw * xb->s;)
 
-// Q5_0: value = dw·w, w = q5 − 16 in −16..15; as Q8_0, Σ w·x = Σ |w|·(x·sign w), so the offset
-// needs no per-token correction; dot = dw·dx·Σ.
-Q32_ROW(row_q5_0, 22,
-    const __m256 dwv = _mm256_set1_ps(dv_h2f(blk));
-    const __m256i w = _mm256_sub_epi8(_mm256_or_si256(FN(nibbles)(blk + 6), FN(bit5)(dv_u32(blk + 2))), _mm256_set1_epi8(16));
-    const __m256i u = _mm256_sign_epi8(w, w);,
-    const __m256i p = DOT_U8S8(_mm256_setzero_si256(), u, _mm256_sign_epi8(xq, w));
-    acc = _mm256_fmadd_ps(_mm256_mul_ps(dwv, _mm256_broadcast_ss(&xb->d)), _mm256_cvtepi32_ps(p), acc);)
+// A row's nt tokens: in chunks of 4, then the 1...3 left.
+#define Q32_TOKENS(ROW, WR)                                                                        \
+    for (int t = 0; t < nt; t += 4) {                                                              \
+        const int n = nt - t < 4 ? nt - t : 4;                                                     \
+        const dv_xq32 *xt = x + (size_t)t * nb;                                                    \
+        if (n == 4) FN(ROW)(WR, nb, xt, 4, out);                                                   \
+        else if (n == 3) FN(ROW)(WR, nb, xt, 3, out);                                              \
+        else if (n == 2) FN(ROW)(WR, nb, xt, 2, out);                                              \
+        else FN(ROW)(WR, nb, xt, 1, out);                                                          \
+        for (int i = 0; i < n; i++) y[(size_t)(t + i) * ldy + r] = out[i];                         \
+    }
 
-// Row-range driver: tokens in chunks of 4, then the 1...3 left.
+// Row-range drivers, row by row.
 #define Q32_MM(NAME, ROW)                                                                          \
 static void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq32 *x,   \
                      int nt, float *y, size_t ldy) {                                               \
     float out[4];                                                                                  \
     for (int r = r0; r < r1; r++) {                                                                \
         const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes;                            \
-        int t = 0;                                                                                 \
-        for (; t + 4 <= nt; t += 4) {                                                              \
-            FN(ROW)(wr, nb, x + (size_t)t * nb, 4, out);                                           \
-            for (int i = 0; i < 4; i++) y[(size_t)(t + i) * ldy + r] = out[i];                     \
+        Q32_TOKENS(ROW, wr)                                                                        \
+    }                                                                                              \
+}
+// More than 4 tokens: the row's blocks are unpacked once into a buffer on the stack (nb ≤ 256:
+// 24 KiB, in L1) for all the token groups.
+#define Q32_MM_W8(NAME, ROW, UNPACK, BYTES)                                                        \
+static void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq32 *x,   \
+                     int nt, float *y, size_t ldy) {                                               \
+    float out[4];                                                                                  \
+    if (nt <= 4 || nb > 256) {                                                                     \
+        for (int r = r0; r < r1; r++) {                                                            \
+            const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes;                        \
+            Q32_TOKENS(ROW, wr)                                                                    \
         }                                                                                          \
-        const int left = nt - t;                                                                   \
-        if (left == 0) continue;                                                                   \
-        if (left == 1) FN(ROW)(wr, nb, x + (size_t)t * nb, 1, out);                                \
-        else if (left == 2) FN(ROW)(wr, nb, x + (size_t)t * nb, 2, out);                           \
-        else FN(ROW)(wr, nb, x + (size_t)t * nb, 3, out);                                          \
-        for (int i = 0; i < left; i++) y[(size_t)(t + i) * ldy + r] = out[i];                      \
+        return;                                                                                    \
+    }                                                                                              \
+    _Alignas(32) dv_w8_unpacked row[256];                                                          \
+    for (int r = r0; r < r1; r++) {                                                                \
+        const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes;                            \
+        for (int b = 0; b < nb; b++) FN(UNPACK)(wr + (size_t)b * BYTES, &row[b]);                  \
+        Q32_TOKENS(row_w8_unpacked, (const uint8_t *)row)                                          \
     }                                                                                              \
 }
 
-Q32_MM(mm_q8_0, row_q8_0)
+Q32_MM_W8(mm_q8_0, row_q8_0, unpack_q8_0, 34)
 Q32_MM(mm_q4_1, row_q4_1)
-Q32_MM(mm_q5_0, row_q5_0)
+Q32_MM_W8(mm_q5_0, row_q5_0, unpack_q5_0, 22)
 
 #undef Q32_ROW
+#undef Q32_TOKENS
 #undef Q32_MM
+#undef Q32_MM_W8
