@@ -29,7 +29,7 @@ struct DistillLoRACommandTests {
 
     static func loggedSteps(_ folder: DivvyProcess.ScratchFolder) -> Int {
         guard let database = try? Database(path: folder.path("divvy.db"), flags: [.readOnly]),
-              let count = try? database.fetchAll("SELECT count(*) FROM training_steps") { $0.int64(at: 0) }.first
+              let count = try? database.fetchAll("SELECT count(*) FROM training_steps", row: { $0.int64(at: 0) }).first
         else { return 0 }
         return Int(count ?? 0)
     }

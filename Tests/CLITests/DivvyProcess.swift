@@ -61,13 +61,12 @@ struct DivvyProcess {
 
         func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
-        deinit { try? FileManager.default.removeItem(at: url) }
-    }
+        /// Writes `bytes` to a file of this folder and returns its path.
+        func file(_ name: String, _ bytes: Data) throws -> String {
+            try bytes.write(to: url.appendingPathComponent(name))
+            return path(name)
+        }
 
-    /// Writes `bytes` to a fresh temporary file and returns its path.
-    static func temporaryFile(_ bytes: Data, suffix: String = ".gguf") throws -> String {
-        let path = NSTemporaryDirectory() + "divvy-cli-\(UUID().uuidString)\(suffix)"
-        try bytes.write(to: URL(fileURLWithPath: path))
-        return path
+        deinit { try? FileManager.default.removeItem(at: url) }
     }
 }

@@ -74,7 +74,8 @@ struct EngineCommandTests {
         ("empty", Data()),
     ])
     func badModelFileExits65(name: String, bytes: Data) throws {
-        let path = try DivvyProcess.temporaryFile(bytes)
+        let folder = try DivvyProcess.ScratchFolder()
+        let path = try folder.file("broken.gguf", bytes)
         let result = try DivvyProcess.run(["model", "info", path])
         #expect(result.status == 65, "\(name)")
         #expect(result.stderr.hasPrefix("error: "), "\(name)")

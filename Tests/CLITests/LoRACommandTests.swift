@@ -35,7 +35,7 @@ struct LoRACommandTests {
         let qwen = GGUFWriter(metadata: [("general.architecture", .string("qwen2")), ("general.type", .string("adapter")),
                                          ("adapter.type", .string("lora")), ("adapter.lora.alpha", .float32(1))]).bytes()
         for (name, bytes) in [("truncated", valid.prefix(valid.count / 2)), ("no alpha", unalphaed), ("other architecture", qwen)] {
-            let path = try DivvyProcess.temporaryFile(bytes)
+            let path = try folder.file("broken.gguf", bytes)
             for command in [["generate", "-m", Self.model, "-p", "Hi", "--max-tokens", "2", "--lora", path],
                             ["model", "info", Self.model, "--lora", path],
                             ["solve", "What is 2 plus 3?", "--db", folder.path("divvy.db"), "--planner", Self.model,

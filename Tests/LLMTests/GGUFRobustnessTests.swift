@@ -22,7 +22,7 @@ struct GGUFRobustnessTests {
             end += tensor.bytes.count
             cuts += [end - 1, end - tensor.bytes.count + 1]
         }
-        let path = NSTemporaryDirectory() + "divvy-truncated-\(UUID().uuidString).gguf"
+        let path = TestFiles.freshPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         for cut in cuts where cut < bytes.count {
             try bytes.prefix(cut).write(to: URL(fileURLWithPath: path))
@@ -37,7 +37,7 @@ struct GGUFRobustnessTests {
         let pristine = writer.bytes()
         let header = Self.headerLength(writer)
         var random = SeededGenerator(seed: 20261126)
-        let path = NSTemporaryDirectory() + "divvy-mutated-\(UUID().uuidString).gguf"
+        let path = TestFiles.freshPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         var refused = 0, loaded = 0
         for _ in 0..<400 {

@@ -28,7 +28,7 @@ struct LoRAAdapterFileTests {
         var adapter = LoRAAdapter.random(config, rank: 4, alpha: 8)
         adapter.layers[1] = [:]   // layers without pairs stay empty
         adapter.layers[0][.key] = nil
-        let path = NSTemporaryDirectory() + "divvy-lora-\(UUID().uuidString).gguf"
+        let path = TestFiles.freshPath()
         try adapter.write(to: path)
         #expect(try LoRAAdapter(path: path, config: config) == adapter)
         try LoRAAdapter.random(config, rank: 2, seed: 9).write(to: path)   // replaces the file
@@ -39,8 +39,8 @@ struct LoRAAdapterFileTests {
     func halfPrecisionRoundTrip() throws {
         let config = try config
         let adapter = LoRAAdapter.random(config, rank: 4, alpha: 8)
-        let full = NSTemporaryDirectory() + "divvy-lora-\(UUID().uuidString).gguf"
-        let half = NSTemporaryDirectory() + "divvy-lora-\(UUID().uuidString).gguf"
+        let full = TestFiles.freshPath()
+        let half = TestFiles.freshPath()
         try adapter.write(to: full)
         try adapter.write(to: half, halfPrecision: true)
         #expect(try GGUFFile(path: half).tensors.allSatisfy { $0.type == .f16 })
@@ -60,7 +60,7 @@ struct LoRAAdapterFileTests {
     @Test func writtenFileHasLlamaCppLayout() throws {
         let config = try config
         let adapter = LoRAAdapter.random(config, rank: 3, targets: [.query, .down])
-        let path = NSTemporaryDirectory() + "divvy-lora-\(UUID().uuidString).gguf"
+        let path = TestFiles.freshPath()
         try adapter.write(to: path)
         let file = try GGUFFile(path: path)
         #expect(file.version == 3)

@@ -1,13 +1,27 @@
 import Foundation
 import LLM
 
+/// The files these tests write: one folder per test process, removed when the process exits
+/// (models are memory-mapped, so a file must outlive the test that wrote it).
+enum TestFiles {
+    static let folder: String = {
+        let folder = NSTemporaryDirectory() + "divvy-llm-tests-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: TestFiles.folder) }
+        return folder
+    }()
+
+    /// A fresh path in the folder, ending with `suffix`.
+    static func freshPath(_ suffix: String = ".gguf") -> String { folder + "/\(UUID().uuidString)\(suffix)" }
+}
+
 extension GGUFWriter {
-    /// Writes the file to a fresh temporary path and returns the path.
+    /// Writes the file to a fresh test path and returns the path.
     func temporaryFile() throws -> String { try Self.temporaryFile(bytes()) }
 
-    /// Writes `bytes` to a fresh temporary path and returns the path.
+    /// Writes `bytes` to a fresh test path and returns the path.
     static func temporaryFile(_ bytes: Data) throws -> String {
-        let path = NSTemporaryDirectory() + "divvy-test-\(UUID().uuidString).gguf"
+        let path = TestFiles.freshPath()
         try bytes.write(to: URL(fileURLWithPath: path))
         return path
     }
