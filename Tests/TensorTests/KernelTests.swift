@@ -120,6 +120,29 @@ import Testing
         }
     }
 
+    /// Q8_0/Q5_0 rows longer than the kernels' unpacking buffer (256 blocks) are unpacked per
+    /// token group instead: still the sums of one token at a time, and of the twin.
+    @Test(arguments: [GGMLType.q5_0, .q8_0])
+    func rowsPastTheUnpackingBuffer(_ type: GGMLType) {
+        let cols = type.blockSize * 260, rows = 3, n = 6
+        for level in Self.levels {
+            withCase(type, rows: rows, cols: cols, n: n, seed: 17) { w, x in
+                let (batch, alone) = atLevel(level) {
+                    (run({ matmulInteger($0, $1, n: $2, $3, pool: .serial) }, w, x, n: n),
+                     (0..<n).map { t in run({ matmulInteger($0, $1, n: $2, $3, pool: .serial) }, w, x + t * cols, n: 1) })
+                }
+                let twin = run({ matmulQuantizedReference($0, $1, n: $2, $3) }, w, x, n: n)
+                let (absSum, _) = bounds(w, x, n: n, block: 0)
+                for t in 0..<n {
+                    #expect(Array(batch[t * rows..<(t + 1) * rows]) == alone[t], "\(type) level \(level) token \(t)")
+                }
+                for i in 0..<batch.count {
+                    #expect(abs(batch[i] - twin[i]) <= 1e-5 * absSum[i] + 1e-6, "\(type) level \(level) i \(i)")
+                }
+            }
+        }
+    }
+
     @Test(arguments: [GGMLType.f32, .f16], [1, 3, 7])
     func floatKernelsMatchReference(_ type: GGMLType, _ n: Int) {
         withCase(type, rows: 21, cols: 75, n: n, seed: 99) { w, x in
