@@ -268,10 +268,10 @@ ROW_N(row_q6_K_unpacked)
 // (decode): row by row, so the weights stream in order; with two or more tokens the kernel is
 // slow enough that the hardware prefetcher falls behind, so weights K_AHEAD bytes on are
 // prefetched (one thread, from DRAM, 4 tokens: Q6_K 17.2 → 14.7 ns per block, Q4_K 11.5 →
-// 11.1; with one token it costs Q6_K 20%, so it is not done). More: for each NT_MAX tokens and chunk,
-// every row, so the tokens' activations of the chunk stay in L1 (the rows' chunks are a page or
-// more apart, beyond the hardware prefetchers: fetched two rows ahead). The sums are the same
-// either way.
+// 11.1; with one token it costs Q6_K 20%, so it is not done). More (the VNNI build; AVX2 takes
+// K_TILES below): for each NT_MAX tokens and chunk, every row, so the tokens' activations of the
+// chunk stay in L1 (the rows' chunks are a page or more apart, beyond the hardware prefetchers:
+// fetched two rows ahead). The sums are the same either way.
 #define K_MM(NAME, ROW, BLOCK_BYTES)                                                               \
 static void FN(NAME##_fused)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, \
                              int nt, float *y, size_t ldy) {                                       \
