@@ -1,7 +1,8 @@
 // Kernels for 32-value blocks (Q4_1, Q5_0, Q8_0) against dv_xq32 activations.
 // Included twice by mm_q32.c: once with DOT_U8S8 as AVX2 maddubs+madd, once as VNNI vpdpbusd.
 // FN(name) appends the variant suffix. Each row kernel handles NT (1...4) tokens at once so
-// that a weight block is unpacked once per NT tokens; two accumulators per token hide FMA latency.
+// that a weight block is unpacked once per NT tokens (Q8_0 and Q5_0 with more tokens: once per
+// row, Q32_MM_W8); two accumulators per token hide FMA latency.
 
 /// Bytes 0..31 of a Q4_1/Q5_0 nibble array expanded to one value per byte (value j in byte j).
 DV_INLINE __m256i FN(nibbles)(const uint8_t *qs) {
