@@ -96,6 +96,40 @@ struct StreamingReplyTests {
         #expect(server.requests.count == 4)
     }
 
+    /// A server whose first reply is cut after `cut` of `pieces`, and whose later replies are `retry`.
+    static func cutThenWhole(_ pieces: [String], cut: Int, retry: [String]) throws -> FakeServer {
+        try FakeServer { number, _ in
+            let first = number == 1
+            let events = (first ? Array(pieces.prefix(cut)) : retry).map { Self.chunk($0) }
+                + (first ? [] : [Self.chunk(nil, finish: "stop"), "data: [DONE]\n\n"])
+            return HTTPResponse(status: 200, headers: ["Content-Type": "text/event-stream"], body: .stream { writer in
+                for event in events { try? writer.write(Array(event.utf8)) }
+            })
+        }
+    }
+
+    @Test func aRetriedStreamHandsOnOnlyTheTextBeyondWhatWasShown() async throws {
+        let reply = ["The", " answer", " is 4"]
+        let server = try Self.cutThenWhole(reply, cut: 2, retry: reply)
+        let pieces = Pieces()
+        var request = OpenAIBackendTests.request
+        request.onText = pieces.onText
+        let completion = try await OpenAIBackendTests.backend(server.url).complete(request)
+        #expect(server.requests.count == 2)
+        #expect(completion.text == "The answer is 4")
+        #expect(pieces.all.joined() == "The answer is 4")
+    }
+
+    @Test func aRetryThatSaysSomethingElseStartsOnANewLine() async throws {
+        let server = try Self.cutThenWhole(["The", " answer"], cut: 2, retry: ["It", " is 4"])
+        let pieces = Pieces()
+        var request = OpenAIBackendTests.request
+        request.onText = pieces.onText
+        let completion = try await OpenAIBackendTests.backend(server.url).complete(request)
+        #expect(completion.text == "It is 4")
+        #expect(pieces.all.joined() == "The answer\nIt is 4")
+    }
+
     @Test func eventsSplitAnywhereAreReassembled() {
         var events = ServerSentEvents()
         let stream = Array(": comment\r\ndata: {\"a\":\ndata: 1}\r\n\r\nevent: x\ndata: [DONE]\n\n".utf8)

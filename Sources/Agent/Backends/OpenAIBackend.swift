@@ -89,8 +89,11 @@ public struct OpenAIBackend: ModelBackend {
 
     private func completeWithRetries(_ body: [UInt8], onText: (@Sendable (String) -> Void)?) async throws(OpenAIBackendError) -> Completion {
         var attempt = 1
+        let echo = onText.map(RetriedEcho.init)
+        let echoPiece = echo.map { echo in { @Sendable (piece: String) in echo.piece(piece) } }
         while true {
-            let (result, retryAfter) = await onOwnThread { attemptOnce(body, onText: onText) }
+            echo?.startAttempt()
+            let (result, retryAfter) = await onOwnThread { attemptOnce(body, onText: echoPiece) }
             switch result {
             case let .success(completion):
                 return completion
