@@ -58,8 +58,10 @@ enum SolverPrompt {
     }
 
     /// The program paths' system prompt. Their instructions follow the task instead (measured: moved
-    /// into this shared prompt, with "Write no comments", `pot` fell from 133 to 122 of dev 101–300;
-    /// docs/journal/2026-12-07-shared-program-prompt.md).
+    /// into this shared prompt, with "Write no comments", `pot` fell from 133 to 122 of dev 101–300,
+    /// docs/journal/2026-12-07-shared-program-prompt.md; moved word for word, each path scored the
+    /// same but the two programs erred together more often and the vote fell from 147 to 140,
+    /// docs/journal/2026-12-07-program-instructions-shared.md).
     static let programSystem = """
     You are a careful problem solver. You answer with a short Python program that computes the \
     answer exactly and stores it in a variable named `answer`.
