@@ -118,18 +118,16 @@ static void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, co
     }                                                                                              \
 }
 // More than 4 tokens: the row's blocks are unpacked once into a buffer on the stack (nb ≤ 256:
-// 24 KiB, in L1) for all the token groups.
+// 24 KiB, in L1) for all the token groups; otherwise NAME_rows, Q32_MM's driver.
 #define Q32_MM_W8(NAME, ROW, UNPACK, BYTES)                                                        \
+Q32_MM(NAME##_rows, ROW)                                                                           \
 static void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq32 *x,   \
                      int nt, float *y, size_t ldy) {                                               \
-    float out[4];                                                                                  \
     if (nt <= 4 || nb > 256) {                                                                     \
-        for (int r = r0; r < r1; r++) {                                                            \
-            const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes;                        \
-            Q32_TOKENS(ROW, wr)                                                                    \
-        }                                                                                          \
+        FN(NAME##_rows)(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                  \
         return;                                                                                    \
     }                                                                                              \
+    float out[4];                                                                                  \
     _Alignas(32) dv_w8_unpacked row[256];                                                          \
     for (int r = r0; r < r1; r++) {                                                                \
         const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes;                            \
