@@ -61,7 +61,9 @@ enum SolverPrompt {
     /// into this shared prompt, with "Write no comments", `pot` fell from 133 to 122 of dev 101–300,
     /// docs/journal/2026-12-07-shared-program-prompt.md; moved word for word, each path scored the
     /// same but the two programs erred together more often and the vote fell from 147 to 140,
-    /// docs/journal/2026-12-07-program-instructions-shared.md).
+    /// docs/journal/2026-12-07-program-instructions-shared.md; each path's own in its own system
+    /// prompt, the vote was unchanged, 147 with it against 146, and no time saving was clear,
+    /// docs/journal/2026-12-07-program-system-prompts.md).
     static let programSystem = """
     You are a careful problem solver. You answer with a short Python program that computes the \
     answer exactly and stores it in a variable named `answer`.
