@@ -7,11 +7,14 @@ public struct ServedModel: Sendable {
     public let name: String
     public let model: LanguageModel
     public let adapter: LoRAAdapter?
+    /// The model drafting tokens for this one (``LanguageModel/checkedDraft(_:)``), if any.
+    public let draft: LanguageModel?
 
-    public init(name: String, model: LanguageModel, adapter: LoRAAdapter? = nil) {
+    public init(name: String, model: LanguageModel, adapter: LoRAAdapter? = nil, draft: LanguageModel? = nil) {
         self.name = name
         self.model = model
         self.adapter = adapter
+        self.draft = draft
     }
 }
 
@@ -64,7 +67,7 @@ public final class ChatServer: Sendable {
         let context = max(16, min(configuration.contextPerRequest, shortest))
         contextPerRequest = context
         let parallel = max(1, min(configuration.parallel, KVCache.maxSequences))
-        engine = GenerationEngine(models: models.map { EngineModel($0.model, adapter: $0.adapter) }, configuration: EngineConfiguration(
+        engine = GenerationEngine(models: models.map { EngineModel($0.model, adapter: $0.adapter, draft: $0.draft) }, configuration: EngineConfiguration(
             capacity: parallel * context, maxSequences: parallel, maxQueue: configuration.maxQueue,
             speculation: configuration.speculation))
         let routes = ChatRoutes(engine: engine, models: models, contextPerRequest: context,

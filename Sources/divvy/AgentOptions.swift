@@ -38,7 +38,7 @@ enum AgentOptions {
 
     /// The options of `solve` and `batch`.
     static let solving: [any ArgumentDeclaration] = [db, planner, plannerLoRA, solver, paths, noPlan, exemplars, ExemplarChoice.option, parallel,
-                                                     maxTokens, kvBudget, noCache, steps, SpeculationOption.flag, json] + RemoteOptions.all
+                                                     maxTokens, kvBudget, noCache, steps, json] + SpeculationOption.all + RemoteOptions.all
 
     /// Opens the database named by `--db`; with `create` false (commands that only read), a
     /// missing file is an error instead of a new empty database.
@@ -59,10 +59,14 @@ enum AgentOptions {
         let noPlan = (noPlanOverride ?? arguments[noPlan]) || (!requested.usesPlan && teacher == nil)
         let schedule = noPlan && !plansGiven ? requested.withoutPlan : requested
         let parallel = arguments[parallel]!, maxTokens = arguments[maxTokens]!
+        if arguments[SpeculationOption.draftModel] != nil && arguments[RemoteOptions.solverURL] != nil {
+            throw UsageError("--draft-model drafts for a local solver, not one behind --solver-url", commandPath: ["divvy"] + arguments.path)
+        }
         let limiter = RequestLimiter(limit: parallel)
         let remoteSolver = try RemoteOptions.solver(arguments, limiter: limiter)
         let remotePlanner = noPlan ? nil : try RemoteOptions.planner(arguments, limiter: limiter)
         let solverPath = remoteSolver == nil ? try ModelLocator.resolve(arguments[solver]!) : nil
+        let draftPath = try SpeculationOption.draftPath(arguments)
         let plannerPath = noPlan || remotePlanner != nil ? nil : try ModelLocator.resolve(teacher ?? arguments[planner]!)
         let adapterPath = noPlan || teacher != nil ? nil
             : try plannerAdapter(arguments, plannerPath: plannerPath, remotePlanner: remotePlanner != nil)
@@ -70,7 +74,7 @@ enum AgentOptions {
         let exemplarSet = noPlan || adapterPath != nil ? .builtin
             : try ExemplarChoice.resolve(arguments[ExemplarChoice.option] ?? exemplarsDefault, store: store,
                                          commandPath: arguments.path)
-        let localModels = [solverPath.map { LocalModelSpec(path: $0) },
+        let localModels = [solverPath.map { LocalModelSpec(path: $0, draftPath: draftPath) },
                            plannerPath.map { LocalModelSpec(path: $0, adapterPath: adapterPath) }].compactMap { $0 }
         let local = localModels.isEmpty ? [] : try LocalModels.load(localModels, store: store, parallel: parallel,
                                                                     tokensPerSequence: 1024 + maxTokens,

@@ -21,8 +21,10 @@ enum BenchCommand: CLICommand {
     static let sgemmMinTokens = Option<Int>("sgemm-min-tokens", valueName: "n",
                                             help: "Tuning: batches of this many tokens or more use dequantized sgemm instead of the int8 kernels.",
                                             validate: { $0 >= 1 ? nil : "must be at least 1" })
+    static let draftModel = Option<String>("draft-model", valueName: "name|path",
+                                           help: "Also measure the speculation section with this model of the same vocabulary drafting.")
     static let command = Command("bench", summary: "Measure prefill, decode, batched and speculative decode, time to first token and memory bandwidth.",
-                                 arguments: [model, threads, json, only, sgemmMinTokens])
+                                 arguments: [model, threads, json, only, sgemmMinTokens, draftModel])
 
     struct Report: Encodable {
         let model: String
@@ -36,6 +38,10 @@ enum BenchCommand: CLICommand {
         /// (the default speculation), and how many drafted tokens were accepted.
         var programDecodeTokensPerSecond, programSpeculativeTokensPerSecond: Double?
         var draftedTokens, acceptedDraftTokens: Int?
+        /// The same with `--draft-model` drafting (prompt pass included), one token per step.
+        var draftModel: String?
+        var programDraftModelTokensPerSecond: Double?
+        var draftModelDraftedTokens, draftModelAcceptedTokens: Int?
         /// Tokens of one sequence in a forward pass → seconds (what checking drafts costs).
         var checkStepSeconds: [String: Double]?
         var timeToFirstTokenSeconds, timeToFirstTokenSharedPrefixSeconds: Double?
@@ -62,6 +68,8 @@ enum BenchCommand: CLICommand {
             loadSeconds = min(loadSeconds, Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
         }
         let bench = EngineBenchmark(model: loaded!)
+        let draftPath = try arguments[draftModel].map(ModelLocator.resolve)
+        let draft = try draftPath.map { path in try loaded!.checkedDraft(LanguageModel(path: path)) }
         let wanted = Set(arguments[only].map { $0.split(separator: ",").map(String.init) } ?? sections)
         var report = Report(model: path, threads: usedThreads, sgemmMinTokens: MatmulTuning.sgemmMinTokens, loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
         _ = try bench.prefill(tokens: 16, repeats: 1)   // touch the weights once
@@ -89,6 +97,14 @@ enum BenchCommand: CLICommand {
             report.programSpeculativeTokensPerSecond = run.speculative
             report.draftedTokens = run.drafted
             report.acceptedDraftTokens = run.accepted
+            if let draft {
+                step("speculative decode, drafts by \(draftPath!)")
+                let drafted = try bench.speculativeDecode(SpeculationPolicy(), draft: draft)
+                report.draftModel = draftPath
+                report.programDraftModelTokensPerSecond = drafted.speculative
+                report.draftModelDraftedTokens = drafted.drafted
+                report.draftModelAcceptedTokens = drafted.accepted
+            }
             var steps: [String: Double] = [:]
             for tokens in Self.checkedTokens { steps[String(tokens)] = try bench.checkStep(tokens: tokens) }
             report.checkStepSeconds = steps
@@ -129,6 +145,8 @@ enum BenchCommand: CLICommand {
             ("aggregate decode, 1/2/4/8 seqs", aggregate + " tok/s"),
             ("program decode, plain / drafted", f(r.programDecodeTokensPerSecond) + " / " + f(r.programSpeculativeTokensPerSecond) + " tok/s"
                 + (r.draftedTokens.map { " (\(r.acceptedDraftTokens ?? 0) of \($0) drafts accepted)" } ?? "")),
+            ("  drafted by the draft model", f(r.programDraftModelTokensPerSecond) + " tok/s"
+                + (r.draftModelDraftedTokens.map { " (\(r.draftModelAcceptedTokens ?? 0) of \($0) drafts accepted)" } ?? "")),
             ("step of 1/2/3/4/5 tokens, one seq", Self.checkedTokens.map { f(r.checkStepSeconds?[String($0)].map { $0 * 1000 }, 0) }
                 .joined(separator: " / ") + " ms"),
             ("first token, 416-token prompt", f(r.timeToFirstTokenSeconds.map { $0 * 1000 }, 0) + " ms"),

@@ -28,7 +28,7 @@ enum EvalCommand: CLICommand {
             + "and the exact sign test's two-sided p-value.",
         arguments: [data, decompositions, skip, limit, modes, AgentOptions.paths, baseline, AgentOptions.db, AgentOptions.planner, AgentOptions.plannerLoRA, AgentOptions.solver, AgentOptions.exemplars,
                     ExemplarChoice.option, AgentOptions.parallel, AgentOptions.maxTokens, AgentOptions.kvBudget,
-                    AgentOptions.noCache, AgentOptions.steps, SpeculationOption.flag, AgentOptions.json] + RemoteOptions.all)
+                    AgentOptions.noCache, AgentOptions.steps, AgentOptions.json] + SpeculationOption.all + RemoteOptions.all)
 
     static func run(_ arguments: ParsedCommand) async throws {
         let dataPath = URL(fileURLWithPath: BundledData.resolve(arguments[data]!)).standardizedFileURL.path

@@ -16,6 +16,11 @@ extension ModelFileError: ExitStatusError {
     var exitCode: ExitCode { .dataError }
 }
 
+extension DraftVocabularyMismatch: ExitStatusError {
+    /// The options named models that cannot work together.
+    var exitCode: ExitCode { .usage }
+}
+
 extension ModelLocatorError: ExitStatusError {
     /// The model file is not there.
     var exitCode: ExitCode { .noInput }

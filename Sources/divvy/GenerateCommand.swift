@@ -24,7 +24,7 @@ enum GenerateCommand: CLICommand {
     static let json = Flag("json", help: "Print prompt ids, generated ids and text as JSON instead of streaming.")
     static let command = Command("generate", summary: "Generate a reply to one chat message, streamed to stdout.",
                                  arguments: [model, lora, prompt, system, maxTokens, temperature, topK, topP, seed, context,
-                                             SpeculationOption.flag, json])
+                                             json] + SpeculationOption.all)
 
     struct Output: Encodable {
         let model: String
@@ -36,7 +36,7 @@ enum GenerateCommand: CLICommand {
         let promptTokensPerSecond: Double?
         /// Absent with fewer than two generated tokens: the first token's time is prefill's.
         let generatedTokensPerSecond: Double?
-        /// Tokens drafted from the text so far and checked, and how many of them the model wrote.
+        /// Tokens drafted (from the text so far, or by the draft model) and checked, and how many of them the model wrote.
         let draftedTokens: Int
         let acceptedDraftTokens: Int
     }
@@ -50,6 +50,7 @@ enum GenerateCommand: CLICommand {
     static func run(_ arguments: ParsedCommand) async throws {
         let path = try ModelLocator.resolve(arguments[model]!)
         let loaded = try LanguageModel(path: path)
+        let draft = try SpeculationOption.draft(arguments, for: loaded)
         let adapter = try arguments[lora].map { path throws(LoRAAdapterFileError) in try LoRAAdapter(path: path, config: loaded.config) }
         var messages: [ChatMessage] = []
         if let system = arguments[system] { messages.append(.system(system)) }
@@ -65,6 +66,7 @@ enum GenerateCommand: CLICommand {
         let generator = BatchGenerator(context: InferenceContext(model: loaded, capacity: contextSize, adapter: adapter),
                                        tokenizer: loaded.tokenizer)
         generator.speculation = SpeculationOption.policy(arguments)
+        generator.draftModel = draft.map { DraftModel(context: InferenceContext(model: $0, capacity: contextSize)) }
         let streaming = !arguments[json]
         let clock = ContinuousClock()
         let start = clock.now

@@ -37,7 +37,7 @@ enum ServeCommand: CLICommand {
         share one engine: --parallel and --context hold for each.
         """,
         arguments: [model, host, port, parallel, context, maxQueue, apiKey, apiKeyFile, insecure,
-                    SpeculationOption.flag, quiet])
+                    quiet] + SpeculationOption.all)
 
     static func run(_ arguments: ParsedCommand) async throws {
         let key = try apiKey(arguments)
@@ -46,7 +46,7 @@ enum ServeCommand: CLICommand {
             throw UsageError("--host \(address) is reachable from other machines: give --api-key or --api-key-file "
                                  + "(or --insecure to serve without a key)", commandPath: ["divvy", "serve"])
         }
-        let served = try models(arguments.values(of: model))
+        let served = try models(arguments.values(of: model), draftPath: SpeculationOption.draftPath(arguments))
         let server = try ChatServer(models: served, configuration: .init(
             host: address, port: UInt16(arguments[port]!), parallel: arguments[parallel]!,
             contextPerRequest: arguments[context]!, maxQueue: arguments[maxQueue]!,
@@ -62,9 +62,12 @@ enum ServeCommand: CLICommand {
         server.stop()
     }
 
-    /// The models of the `--model` values, each file loaded once however many adapters it carries.
-    static func models(_ specs: [String]) throws -> [ServedModel] {
+    /// The models of the `--model` values, each file loaded once however many adapters it carries;
+    /// the model at `draftPath`, when given, drafts for each of them but itself.
+    static func models(_ specs: [String], draftPath: String? = nil) throws -> [ServedModel] {
         var loaded: [String: LanguageModel] = [:]
+        let draftModel = try draftPath.map { path in try LanguageModel(path: path) }
+        if let draftPath, let draftModel { loaded[draftPath] = draftModel }
         var served: [ServedModel] = []
         for spec in specs {
             let (modelName, adapter) = try parseSpec(spec)
@@ -76,8 +79,9 @@ enum ServeCommand: CLICommand {
             guard !served.contains(where: { $0.name == name }) else {
                 throw UsageError("--model \(spec): \(name) is already served", commandPath: ["divvy", "serve"])
             }
+            let draft = try draftModel.flatMap { draft in path == draftPath ? nil : try model.checkedDraft(draft) }
             served.append(ServedModel(name: name, model: model,
-                                      adapter: try adapter.map { try LoRAAdapter(path: $0.file, config: model.config) }))
+                                      adapter: try adapter.map { try LoRAAdapter(path: $0.file, config: model.config) }, draft: draft))
         }
         return served
     }

@@ -5,6 +5,25 @@ import Testing
 /// `divvy solve`, `replay`, `runs`, `show` and `batch` run as real processes.
 @Suite(.serialized)
 struct AgentCommandTests {
+    @Test("solve with a draft model gives the same paths; it needs a local solver")
+    func solveWithADraftModel() throws {
+        try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")
+        let folder = try DivvyProcess.ScratchFolder()
+        let options = ["solve", "What is 6 plus 7?", "--db", folder.path("divvy.db"), "--no-cache", "--solver", "smollm2-135m",
+                       "--paths", "cot", "--max-tokens", "24", "--json"]
+        func subproblems(_ output: DivvyProcess.Output) throws -> [String] {
+            #expect(output.status == 0, "stderr: \(output.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+            return try #require(object["subproblems"] as? [[String: Any]]).compactMap { $0["output"] as? String }
+        }
+        let plain = try subproblems(try DivvyProcess.run(options + ["--no-speculation"]))
+        #expect(plain.count == 1)
+        #expect(try subproblems(try DivvyProcess.run(options + ["--draft-model", "smollm2-135m"])) == plain)
+        let remote = try DivvyProcess.run(options + ["--draft-model", "smollm2-135m", "--solver-url", "http://127.0.0.1:9"])
+        #expect(remote.status == 64)
+        #expect(remote.stderr.contains("--solver-url"))
+    }
+
     @Test("solve --json, a cached text rerun, and replays that print exactly what the runs printed")
     func solveAndReplay() throws {
         try #require(EngineCommandTests.testModelIsPresent, "run scripts/fetch-models --test-only")

@@ -44,6 +44,23 @@ struct EngineCommandTests {
         #expect((drafted["draftedTokens"] as? Int ?? 0) > 0)
         #expect((drafted["acceptedDraftTokens"] as? Int ?? -1) >= 0)
         #expect(plain["draftedTokens"] as? Int == 0)
+        // A draft model (here the model itself, so every draft is right) changes the speed only.
+        let modelDrafted = try json(try DivvyProcess.run(prompt + ["--draft-model", Self.testModel, "--draft-tokens", "3"]))
+        #expect(modelDrafted["generatedIDs"] as? [Int] == plain["generatedIDs"] as? [Int])
+        let draftedByModel = try #require(modelDrafted["draftedTokens"] as? Int)
+        #expect(draftedByModel > 0 && modelDrafted["acceptedDraftTokens"] as? Int == draftedByModel)
+    }
+
+    @Test func aDraftModelNeedsSpeculationAndTheSameVocabulary() throws {
+        let base = ["generate", "-m", Self.testModel, "-p", "Hi", "--max-tokens", "2"]
+        let conflict = try DivvyProcess.run(base + ["--draft-model", Self.testModel, "--no-speculation"])
+        #expect(conflict.status == 64)
+        #expect(conflict.stderr.contains("--no-speculation"))
+        let tooMany = try DivvyProcess.run(base + ["--draft-model", Self.testModel, "--draft-tokens", "9"])
+        #expect(tooMany.status == 64)
+        #expect(tooMany.stderr.contains("--draft-tokens"))
+        let missing = try DivvyProcess.run(base + ["--draft-model", "/nonexistent/draft.gguf"])
+        #expect(missing.status == 66)
     }
 
     @Test func versionHelpCommandAndDidYouMean() throws {

@@ -60,14 +60,17 @@ private final class FirstTextClock: Sendable {
     var elapsed: Duration? { time.withLock { $0 } }
 }
 
-/// A local model to load: a GGUF file, optionally with a LoRA adapter file applied to it.
+/// A local model to load: a GGUF file, optionally with a LoRA adapter file applied to it and a
+/// model of the same vocabulary that drafts tokens for it.
 public struct LocalModelSpec: Equatable, Sendable {
     public let path: String
     public let adapterPath: String?
+    public let draftPath: String?
 
-    public init(path: String, adapterPath: String? = nil) {
+    public init(path: String, adapterPath: String? = nil, draftPath: String? = nil) {
         self.path = path
         self.adapterPath = adapterPath
+        self.draftPath = draftPath
     }
 }
 
@@ -87,17 +90,22 @@ public enum LocalModels {
     /// different adapters shares the mapped weights but gets a generator (and KV cache) per adapter.
     /// Each generator's KV cache holds `parallel` sequences of `tokensPerSequence` tokens; the
     /// caches of all together must fit in `kvBudgetMiB`, else nothing is allocated.
-    /// Decoding drafts tokens ahead by `speculation`.
-    /// - Throws: `ModelFileError` for a bad model file, `LoRAAdapterFileError` for a bad adapter.
+    /// Decoding drafts tokens ahead by `speculation`, with a spec's draft model where it names one
+    /// (its KV cache counts against the budget too; identities do not change, since the output does not).
+    /// - Throws: `ModelFileError` for a bad model file, `LoRAAdapterFileError` for a bad adapter,
+    ///   `DraftVocabularyMismatch` for a draft model of another vocabulary.
     public static func load(_ specs: [LocalModelSpec], store: AgentStore, parallel: Int, tokensPerSequence: Int,
                             kvBudgetMiB: Int = defaultKVBudgetMiB,
                             speculation: SpeculationPolicy = SpeculationPolicy()) throws -> [LocalBackend] {
         var engines: [LocalModelSpec] = []
         for spec in specs where !engines.contains(spec) { engines.append(spec) }
         var models: [String: LanguageModel] = [:]
-        for spec in engines where models[spec.path] == nil { models[spec.path] = try LanguageModel(path: spec.path) }
+        for path in engines.flatMap({ [$0.path, $0.draftPath].compactMap(\.self) }) where models[path] == nil {
+            models[path] = try LanguageModel(path: path)
+        }
         let cells = max(1, parallel) * tokensPerSequence
-        let neededMiB = engines.reduce(0) { $0 + cells * KVCache.bytesPerCell(models[$1.path]!.config) } >> 20
+        let neededMiB = engines.flatMap { [$0.path, $0.draftPath].compactMap(\.self) }
+            .reduce(0) { $0 + cells * KVCache.bytesPerCell(models[$1]!.config) } >> 20
         guard neededMiB <= kvBudgetMiB else {
             throw AgentError.kvBudgetExceeded(sequences: parallel, tokensPerSequence: tokensPerSequence,
                                               neededMiB: neededMiB, budgetMiB: kvBudgetMiB)
@@ -107,11 +115,12 @@ public enum LocalModels {
         for spec in engines {
             let model = models[spec.path]!
             let identity = try store.modelIdentity(of: model.file)
+            let draft = try spec.draftPath.map { path throws(DraftVocabularyMismatch) in try model.checkedDraft(models[path]!) }
             if let adapterPath = spec.adapterPath {
-                loaded.append(EngineModel(model, adapter: try LoRAAdapter(path: adapterPath, config: model.config)))
+                loaded.append(EngineModel(model, adapter: try LoRAAdapter(path: adapterPath, config: model.config), draft: draft))
                 identities.append(try ModelIdentity.adapted(identity, adapterPath: adapterPath))
             } else {
-                loaded.append(EngineModel(model))
+                loaded.append(EngineModel(model, draft: draft))
                 identities.append(identity)
             }
         }

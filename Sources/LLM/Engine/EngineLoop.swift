@@ -26,6 +26,7 @@ final class EngineLoop {
             let context = InferenceContext(model: entry.model, capacity: configuration.capacity, adapter: entry.adapter)
             let generator = BatchGenerator(context: context, tokenizer: entry.model.tokenizer)
             generator.speculation = configuration.speculation
+            generator.draftModel = entry.draft.map { DraftModel(context: InferenceContext(model: $0, capacity: configuration.capacity)) }
             return Lane(generator: generator)
         }
         self.configuration = configuration

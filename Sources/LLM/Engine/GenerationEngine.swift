@@ -2,14 +2,17 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// A model the engine runs: its weights, and the LoRA adapter applied to them, if any.
+/// A model the engine runs: its weights, the LoRA adapter applied to them, if any, and the model
+/// that drafts tokens for it, if any (``LanguageModel/checkedDraft(_:)``; it gets a KV cache of its own).
 public struct EngineModel: Sendable {
     public let model: LanguageModel
     public let adapter: LoRAAdapter?
+    public let draft: LanguageModel?
 
-    public init(_ model: LanguageModel, adapter: LoRAAdapter? = nil) {
+    public init(_ model: LanguageModel, adapter: LoRAAdapter? = nil, draft: LanguageModel? = nil) {
         self.model = model
         self.adapter = adapter
+        self.draft = draft
     }
 }
 

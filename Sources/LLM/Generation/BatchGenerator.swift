@@ -6,8 +6,9 @@
 /// used first when cells or sequence ids run out): a new prompt starting with tokens a running or
 /// kept sequence holds shares those cells instead of recomputing them.
 ///
-/// By ``speculation``, a decoding sequence may also check tokens drafted from its own text in
-/// the same pass; the sampler's own draw decides each, so the output is plain decoding's.
+/// By ``speculation``, a decoding sequence may also check tokens drafted ahead (by ``draftModel``,
+/// else from its own text) in the same pass; the sampler's own draw decides each, so the output is
+/// plain decoding's.
 ///
 /// Not thread-safe: owned by one task, like its `InferenceContext`.
 public final class BatchGenerator {
@@ -17,6 +18,9 @@ public final class BatchGenerator {
     public var maxPromptTokensPerStep = 512
     /// When decoding sequences draft tokens ahead (``SpeculationPolicy/off`` for plain decoding).
     public var speculation = SpeculationPolicy()
+    /// A smaller model of the same vocabulary that drafts ``SpeculationPolicy/modelDraft`` tokens
+    /// when ``speculation`` lets sequences draft; nil: drafts come from prompt lookup.
+    public var draftModel: DraftModel?
 
     private struct Running {
         let id: Int
@@ -164,12 +168,25 @@ public final class BatchGenerator {
             batch.add(Array(request.pendingPrompt.prefix(count)), from: request.nextPosition, sequence: request.sequence,
                       logitsForLast: completes)
         }
-        for r in decoders {
+        var modelDrafts: [[Int32]] = []
+        if let draftModel, spareCells > 0 {
+            var requests: [DraftModel.Request] = []
+            for r in decoders {
+                let limit = min(draftRoom(r), speculation.modelDraft, spareCells)
+                spareCells -= limit
+                requests.append(DraftModel.Request(sequence: running[r].sequence, text: running[r].tokens, limit: limit))
+            }
+            modelDrafts = draftModel.draft(requests)
+        }
+        for (d, r) in decoders.enumerated() {
             let request = running[r]
-            // Every drafted token the model accepts is one more generated token, so leave room for the one after.
-            let room = request.sampler.parameters.maxTokens - request.generatedCount - 1
-            let drafts = speculation.lookup.draft(request.tokens, limit: min(room, spareCells))
-            spareCells -= drafts.count
+            let drafts: [Int32]
+            if draftModel != nil {
+                drafts = modelDrafts.isEmpty ? [] : modelDrafts[d]
+            } else {
+                drafts = speculation.lookup.draft(request.tokens, limit: min(draftRoom(r), spareCells))
+                spareCells -= drafts.count
+            }
             checks.append(Check(request: r, firstRow: batch.logitCount, drafts: drafts))
             batch.addWithLogits([request.lastToken!] + drafts, from: request.nextPosition, sequence: request.sequence)
         }
@@ -221,6 +238,12 @@ public final class BatchGenerator {
             running.remove(at: r)
         }
         return events
+    }
+
+    /// The most tokens request `r` may draft: every accepted draft token is one more generated
+    /// token, so room is left for the token after them.
+    private func draftRoom(_ r: Int) -> Int {
+        running[r].sampler.parameters.maxTokens - running[r].generatedCount - 1
     }
 
     /// Appends `token` to request `r`'s text; returns the text that became final and why the

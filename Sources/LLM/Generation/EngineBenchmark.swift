@@ -75,18 +75,22 @@ public struct EngineBenchmark {
         Python program that stores the answer in a variable named `answer`.
         """
 
-    /// Greedy generation of a program for ``programPrompt``, plain and with `speculation`: each
-    /// run's generated tokens per second (best of `repeats`, alternating), and the drafts of one run.
-    public func speculativeDecode(_ speculation: SpeculationPolicy, maxTokens: Int = 128, repeats: Int = 2) throws(InferenceError)
+    /// Greedy generation of a program for ``programPrompt``, plain and with `speculation` (drafts by
+    /// `draft` when given, which must share the model's vocabulary): each run's generated tokens per
+    /// second (best of `repeats`, alternating), and the drafts of one run. A draft model's run
+    /// includes its prompt pass.
+    public func speculativeDecode(_ speculation: SpeculationPolicy, draft: LanguageModel? = nil, maxTokens: Int = 128,
+                                  repeats: Int = 2) throws(InferenceError)
         -> (plain: Double, speculative: Double, drafted: Int, accepted: Int) {
         let prompt = model.encodeChat([.user(Self.programPrompt)])
         var best = (plain: 0.0, speculative: 0.0)
         var drafts = (drafted: 0, accepted: 0)
         for _ in 0..<repeats {
             for policy in [SpeculationPolicy.off, speculation] {
-                let generator = BatchGenerator(context: InferenceContext(model: model, capacity: prompt.count + maxTokens + 8),
-                                               tokenizer: model.tokenizer)
+                let capacity = prompt.count + maxTokens + 8
+                let generator = BatchGenerator(context: InferenceContext(model: model, capacity: capacity), tokenizer: model.tokenizer)
                 generator.speculation = policy
+                if policy != .off, let draft { generator.draftModel = DraftModel(context: InferenceContext(model: draft, capacity: capacity)) }
                 var firstTokenAt: Double?
                 let result = try generator.generate(GenerationRequest(prompt: prompt, parameters: .greedy(maxTokens: maxTokens))) { _ in
                     if firstTokenAt == nil { firstTokenAt = Self.now() }
