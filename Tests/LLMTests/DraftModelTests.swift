@@ -17,29 +17,16 @@ struct DraftModelTests {
         case perturbed
     }
 
-    struct Run {
-        var results: [GenerationResult]
-        var drafted: Int
-        var accepted: Int
-        var freeCells: Int
-    }
+    typealias Run = SpeculativeDecodingTests.Run
 
     func run(_ prompts: [String], _ parameters: [SamplingParameters], speculation: SpeculationPolicy,
              drafter: Drafter? = nil) throws -> Run {
-        let model = try TestModels.model(.smollm2)
-        let generator = BatchGenerator(context: InferenceContext(model: model, capacity: 1024), tokenizer: model.tokenizer)
-        generator.speculation = speculation
-        if let drafter {
-            let adapter = drafter == .perturbed ? LoRAAdapter.random(model.config, rank: 4, magnitude: 0.1, seed: 3) : nil
-            generator.draftModel = DraftModel(context: InferenceContext(model: model, capacity: 1024, adapter: adapter))
-        }
-        let ids = try zip(prompts, parameters).map { prompt, parameters in
-            try generator.start(GenerationRequest(prompt: model.tokenizer.encode(prompt), parameters: parameters))
-        }
-        while generator.activeCount > 0 { _ = try generator.step() }
-        return Run(results: try ids.map { try #require(generator.takeResult($0)) },
-                   drafted: generator.draftedTokens, accepted: generator.acceptedDraftTokens,
-                   freeCells: generator.context.cache.freeCellCount)
+        try SpeculativeDecodingTests.run(prompts, parameters, speculation: speculation, draftModel: drafter.map { drafter in
+            { model in
+                let adapter = drafter == .perturbed ? LoRAAdapter.random(model.config, rank: 4, magnitude: 0.1, seed: 3) : nil
+                return DraftModel(context: InferenceContext(model: model, capacity: 1024, adapter: adapter))
+            }
+        })
     }
 
     @Test(arguments: [Drafter.same, .perturbed])

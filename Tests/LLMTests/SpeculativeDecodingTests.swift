@@ -19,10 +19,14 @@ struct SpeculativeDecodingTests {
         var freeCells: Int
     }
 
-    func run(_ prompts: [String], _ parameters: [SamplingParameters], speculation: SpeculationPolicy) throws -> Run {
+    /// Runs `prompts` together on SmolLM2 to their ends, with drafts from `draftModel` (made for
+    /// the model) when given.
+    static func run(_ prompts: [String], _ parameters: [SamplingParameters], speculation: SpeculationPolicy,
+                    draftModel: ((LanguageModel) -> DraftModel)? = nil) throws -> Run {
         let model = try TestModels.model(.smollm2)
         let generator = BatchGenerator(context: InferenceContext(model: model, capacity: 1024), tokenizer: model.tokenizer)
         generator.speculation = speculation
+        generator.draftModel = draftModel?(model)
         let ids = try zip(prompts, parameters).map { prompt, parameters in
             try generator.start(GenerationRequest(prompt: model.tokenizer.encode(prompt), parameters: parameters))
         }
@@ -37,8 +41,8 @@ struct SpeculativeDecodingTests {
     @Test func greedyOutputIsPlainDecodingsAlone() throws {
         for prompt in Self.prompts {
             let greedy = [SamplingParameters.greedy(maxTokens: 40)]
-            let plain = try run([prompt], greedy, speculation: .off)
-            let drafted = try run([prompt], greedy, speculation: Self.drafting)
+            let plain = try Self.run([prompt], greedy, speculation: .off)
+            let drafted = try Self.run([prompt], greedy, speculation: Self.drafting)
             #expect(drafted.results[0].tokens == plain.results[0].tokens, "\(prompt)")
             #expect(drafted.results[0].text == plain.results[0].text)
             #expect(drafted.results[0].stopReason == plain.results[0].stopReason)
@@ -49,7 +53,7 @@ struct SpeculativeDecodingTests {
     }
 
     @Test func draftsAreMadeAndSomeAreAccepted() throws {
-        let drafted = try run([Self.prompts[0]], [.greedy(maxTokens: 40)], speculation: Self.drafting)
+        let drafted = try Self.run([Self.prompts[0]], [.greedy(maxTokens: 40)], speculation: Self.drafting)
         #expect(drafted.drafted > 0)
         #expect(drafted.accepted > 0)
         #expect(drafted.accepted <= drafted.drafted)
@@ -57,9 +61,9 @@ struct SpeculativeDecodingTests {
 
     @Test func sampledOutputIsPlainDecodingsForTheSameSeed() throws {
         let parameters = (0..<3).map { SamplingParameters(temperature: 0.8, seed: UInt64(11 + $0), maxTokens: 32) }
-        let plain = try run(Self.prompts, parameters, speculation: .off)
-        let first = try run(Self.prompts, parameters, speculation: Self.drafting)
-        let second = try run(Self.prompts, parameters, speculation: Self.drafting)
+        let plain = try Self.run(Self.prompts, parameters, speculation: .off)
+        let first = try Self.run(Self.prompts, parameters, speculation: Self.drafting)
+        let second = try Self.run(Self.prompts, parameters, speculation: Self.drafting)
         #expect(first.results.map(\.tokens) == plain.results.map(\.tokens))
         #expect(second.results.map(\.tokens) == first.results.map(\.tokens))
         #expect(first.drafted > 0)
@@ -67,8 +71,8 @@ struct SpeculativeDecodingTests {
 
     @Test func batchedDraftingSequencesGetTheirSoloTokens() throws {
         let greedy = SamplingParameters.greedy(maxTokens: 40)
-        let solo = try Self.prompts.map { try run([$0], [greedy], speculation: .off).results[0].tokens }
-        let together = try run(Self.prompts, Array(repeating: greedy, count: 3), speculation: Self.drafting)
+        let solo = try Self.prompts.map { try Self.run([$0], [greedy], speculation: .off).results[0].tokens }
+        let together = try Self.run(Self.prompts, Array(repeating: greedy, count: 3), speculation: Self.drafting)
         #expect(together.results.map(\.tokens) == solo)
         #expect(together.accepted > 0)
     }
@@ -76,13 +80,13 @@ struct SpeculativeDecodingTests {
     @Test func stopStringsAndTokenLimitsHoldInsideAcceptedDrafts() throws {
         var stopped = SamplingParameters.greedy(maxTokens: 40)
         stopped.stop = ["plums"]
-        let plain = try run([Self.prompts[0]], [stopped], speculation: .off).results[0]
-        let drafted = try run([Self.prompts[0]], [stopped], speculation: Self.drafting).results[0]
+        let plain = try Self.run([Self.prompts[0]], [stopped], speculation: .off).results[0]
+        let drafted = try Self.run([Self.prompts[0]], [stopped], speculation: Self.drafting).results[0]
         #expect(drafted.tokens == plain.tokens)
         #expect(drafted.text == plain.text)
         #expect(drafted.stopReason == plain.stopReason)
         for limit in [1, 2, 5] {
-            let capped = try run([Self.prompts[0]], [.greedy(maxTokens: limit)], speculation: Self.drafting).results[0]
+            let capped = try Self.run([Self.prompts[0]], [.greedy(maxTokens: limit)], speculation: Self.drafting).results[0]
             #expect(capped.tokens.count == limit)
             #expect(capped.stopReason == .maxTokens)
         }
@@ -91,7 +95,7 @@ struct SpeculativeDecodingTests {
     @Test func fullBatchesDecodePlainly() throws {
         let policy = SpeculationPolicy(lookup: PromptLookup(maxDraft: 4, ngramSizes: 1...3), maxDraftingSequences: 2)
         let greedy = SamplingParameters.greedy(maxTokens: 20)
-        let run = try run(Self.prompts, Array(repeating: greedy, count: 3), speculation: policy)
+        let run = try Self.run(Self.prompts, Array(repeating: greedy, count: 3), speculation: policy)
         #expect(run.drafted == 0, "three sequences decode together, more than the policy drafts for")
     }
 }
