@@ -56,7 +56,8 @@ enum ServeCommand: CLICommand {
         let name = served.map(\.name).joined(separator: ", ")
         Console.error("divvy serve: \(name) on http://\(address):\(server.port) "
             + "(parallel \(server.engine.configuration.maxSequences), \(server.contextPerRequest) tokens per request, "
-            + "queue \(server.engine.configuration.maxQueue ?? 0))")
+            + "queue \(server.engine.configuration.maxQueue ?? 0)"
+            + (arguments[SpeculationOption.draftModel].map { ", drafts by \($0)" } ?? "") + ")")
         let signal = await ServeSignals.waitForTermination()
         Console.error("divvy serve: stopping (signal \(signal))")
         server.stop()

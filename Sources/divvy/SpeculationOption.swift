@@ -8,7 +8,7 @@ enum SpeculationOption {
     static let draftModel = Option<String>("draft-model", valueName: "name|path",
                                            help: "Draft tokens with this smaller model of the same vocabulary (qwen2.5-coder-0.5b for the "
                                                + "1.5B solver) instead of from the text so far. The output is the same; on the 2-core "
-                                               + "machines measured it is slower than the default (docs/benchmarks.md).")
+                                               + "Zen 3 machine measured it is slower than the default (docs/benchmarks.md).")
     static let draftTokens = Option<Int>("draft-tokens", valueName: "k", help: "Tokens the draft model proposes per step.", default: 1,
                                          validate: { (1...8).contains($0) ? nil : "must be 1…8" })
     static let all: [any ArgumentDeclaration] = [flag, draftModel, draftTokens]
