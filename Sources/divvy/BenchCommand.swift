@@ -69,7 +69,7 @@ enum BenchCommand: CLICommand {
         }
         let bench = EngineBenchmark(model: loaded!)
         let draftPath = try arguments[draftModel].map(ModelLocator.resolve)
-        let draft = try draftPath.map { path in try loaded!.checkedDraft(LanguageModel(path: path)) }
+        let draft = try draftPath.map { path in try SpeculationOption.draft(at: path, for: loaded!) }
         let wanted = Set(arguments[only].map { $0.split(separator: ",").map(String.init) } ?? sections)
         var report = Report(model: path, threads: usedThreads, sgemmMinTokens: MatmulTuning.sgemmMinTokens, loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
         _ = try bench.prefill(tokens: 16, repeats: 1)   // touch the weights once

@@ -30,7 +30,12 @@ enum SpeculationOption {
     /// The draft model for `target` named by `--draft-model`, loaded and checked, if given.
     /// - Throws: as ``draftPath(_:)``; `ModelFileError`; `DraftVocabularyMismatch` for another vocabulary.
     static func draft(_ arguments: ParsedCommand, for target: LanguageModel) throws -> LanguageModel? {
-        guard let path = try draftPath(arguments) else { return nil }
-        return try target.checkedDraft(path == target.file.path ? target : LanguageModel(path: path))
+        try draftPath(arguments).map { path in try draft(at: path, for: target) }
+    }
+
+    /// The model at `path` (the target itself when it is the same file), checked to draft for `target`.
+    /// - Throws: `ModelFileError`; `DraftVocabularyMismatch` for another vocabulary.
+    static func draft(at path: String, for target: LanguageModel) throws -> LanguageModel {
+        try target.checkedDraft(path == target.file.path ? target : LanguageModel(path: path))
     }
 }

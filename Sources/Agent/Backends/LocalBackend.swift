@@ -99,13 +99,12 @@ public enum LocalModels {
                             speculation: SpeculationPolicy = SpeculationPolicy()) throws -> [LocalBackend] {
         var engines: [LocalModelSpec] = []
         for spec in specs where !engines.contains(spec) { engines.append(spec) }
+        // Every context's model: each engine's, and its draft model's (which gets a cache of its own).
+        let contextFiles = engines.flatMap { [$0.path, $0.draftPath].compactMap(\.self) }
         var models: [String: LanguageModel] = [:]
-        for path in engines.flatMap({ [$0.path, $0.draftPath].compactMap(\.self) }) where models[path] == nil {
-            models[path] = try LanguageModel(path: path)
-        }
+        for path in contextFiles where models[path] == nil { models[path] = try LanguageModel(path: path) }
         let cells = max(1, parallel) * tokensPerSequence
-        let neededMiB = engines.flatMap { [$0.path, $0.draftPath].compactMap(\.self) }
-            .reduce(0) { $0 + cells * KVCache.bytesPerCell(models[$1]!.config) } >> 20
+        let neededMiB = contextFiles.reduce(0) { $0 + cells * KVCache.bytesPerCell(models[$1]!.config) } >> 20
         guard neededMiB <= kvBudgetMiB else {
             throw AgentError.kvBudgetExceeded(sequences: parallel, tokensPerSequence: tokensPerSequence,
                                               neededMiB: neededMiB, budgetMiB: kvBudgetMiB)

@@ -58,18 +58,17 @@ public final class DraftModel {
         var round = 0
         while !feeding.isEmpty {
             var batch = Batch()
-            for i in feeding {
-                let request = requests[i]
-                let tokens = round == 0 ? Array(pending[i]!) : [drafts[i].last!]
-                batch.add(tokens, from: Int32(held[request.sequence]!.count), sequence: request.sequence, logitsForLast: true)
+            let fed = feeding.map { round == 0 ? Array(pending[$0]!) : [drafts[$0].last!] }
+            for (i, tokens) in zip(feeding, fed) {
+                let sequence = requests[i].sequence
+                batch.add(tokens, from: Int32(held[sequence]!.count), sequence: sequence, logitsForLast: true)
             }
             // The cells were made room for and the tokens come from the same vocabulary, so the
             // pass cannot fail; if it did, the drafts so far are still the draft model's own.
             guard let logits = try? context.decode(batch) else { return drafts }
             var next: [Int] = []
             for (row, i) in feeding.enumerated() {
-                let sequence = requests[i].sequence
-                held[sequence]! += round == 0 ? Array(pending[i]!) : [drafts[i].last!]
+                held[requests[i].sequence]! += fed[row]
                 let token = Int32(Sampler.argmax(logits.row(row)))
                 drafts[i].append(token)
                 if drafts[i].count < requests[i].limit && !context.model.tokenizer.endOfTurnIDs.contains(token) {
