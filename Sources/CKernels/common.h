@@ -9,6 +9,13 @@
 
 extern int dv_level_;
 extern _Thread_local int dv_thread_level_;
+extern int dv_prefetch_one_token_;
+
+/// dv_prefetch_one_token(), without a call once decided.
+DV_INLINE int dv_prefetch_single(void) { return dv_prefetch_one_token_ >= 0 ? dv_prefetch_one_token_ : dv_prefetch_one_token(); }
+
+/// Weights this many bytes ahead are prefetched into L1 by the row-by-row kernels.
+#define DV_PREFETCH_AHEAD 2048
 
 /// The level the calling thread's kernels use: its own (dv_set_thread_level) or the process's.
 DV_INLINE int dv_kernel_level(void) { return dv_thread_level_ >= 0 ? dv_thread_level_ : dv_level_; }

@@ -3,6 +3,7 @@
 
 int dv_level_ = -1;
 _Thread_local int dv_thread_level_ = -1;
+int dv_prefetch_one_token_ = -1;
 
 int dv_cpu_level(void) {
 #if defined(__x86_64__)
@@ -32,6 +33,20 @@ static int capped_level(int level) {
 void dv_set_level(int level) { dv_level_ = level < 0 ? 0 : capped_level(level); }
 
 void dv_set_thread_level(int level) { dv_thread_level_ = level < 0 ? -1 : capped_level(level); }
+
+int dv_prefetch_one_token(void) {
+    if (dv_prefetch_one_token_ < 0) {
+#if defined(__x86_64__)
+        __builtin_cpu_init();
+        dv_prefetch_one_token_ = __builtin_cpu_is("intel");
+#else
+        dv_prefetch_one_token_ = 0;
+#endif
+    }
+    return dv_prefetch_one_token_;
+}
+
+void dv_set_prefetch_one_token(int on) { dv_prefetch_one_token_ = on < 0 ? -1 : on != 0; }
 
 void dv_pause(void) {
 #if defined(__x86_64__)

@@ -14,8 +14,6 @@ DV_INLINE void q4k_scales(const uint8_t *q, uint64_t *S, uint64_t *M) {
 
 /// Blocks per partial dot: NT_MAX (≤ 8) tokens' activations of a chunk (≤ 22 KiB) stay in L1.
 #define K_CHUNK 8
-/// Prefetch distance of batched decode (mm_k_impl.h's K_MM), in bytes of weights.
-#define K_AHEAD 2048
 
 /// dx[8·b + t] = x[t·ldx + b].d for tokens t < n of blocks b < nb (0 for t ≥ n).
 DV_INLINE void k_scales(const dv_xq256 *x, int ldx, int nb, int n, float *dx) {

@@ -266,9 +266,9 @@ ROW_N(row_q6_K_unpacked)
 
 // Each output is the sum, in order, of the partial dots over K_CHUNK blocks. Up to NT_MAX tokens
 // (decode): row by row, so the weights stream in order; with two or more tokens the kernel is
-// slow enough that the hardware prefetcher falls behind, so weights K_AHEAD bytes on are
-// prefetched (one thread, from DRAM, 4 tokens: Q6_K 17.2 → 14.7 ns per block, Q4_K 11.5 →
-// 11.1; with one token it costs Q6_K 20%, so it is not done). More (the VNNI build; AVX2 takes
+// slow enough that the hardware prefetcher falls behind, so weights DV_PREFETCH_AHEAD bytes on
+// are prefetched (one thread, from DRAM, 4 tokens: Q6_K 17.2 → 14.7 ns per block, Q4_K 11.5 →
+// 11.1; with one token only where dv_prefetch_single() says so). More (the VNNI build; AVX2 takes
 // K_TILES below): for each NT_MAX tokens and chunk, every row, so the tokens' activations of the
 // chunk stay in L1 (the rows' chunks are a page or more apart, beyond the hardware prefetchers:
 // fetched two rows ahead). The sums are the same either way.
@@ -277,6 +277,7 @@ static void FN(NAME##_fused)(const void *w, size_t row_bytes, int nb, int r0, in
                              int nt, float *y, size_t ldy) {                                       \
     float out[NT_MAX], dx[8 * (nb > 0 ? nb : 1)];                                                  \
     const int chunks = nb > 0 ? (nb + K_CHUNK - 1) / K_CHUNK : 1, rows_outside = nt <= NT_MAX;     \
+    const int ahead = nt > 1 || dv_prefetch_single();                                              \
     for (int t = 0; t < nt; t += NT_MAX) {                                                         \
         const int n = nt - t < NT_MAX ? nt - t : NT_MAX;                                           \
         const dv_xq256 *xt = x + (size_t)t * nb;                                                   \
@@ -289,7 +290,7 @@ static void FN(NAME##_fused)(const void *w, size_t row_bytes, int nb, int r0, in
                 const int blocks = nb - k < K_CHUNK ? nb - k : K_CHUNK;                            \
                 const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes + (size_t)k * BLOCK_BYTES; \
                 if (!rows_outside && chunks > 1 && r + 2 < r1) k_prefetch(wr + 2 * row_bytes, K_CHUNK * BLOCK_BYTES); \
-                if (rows_outside && n > 1) k_prefetch(wr + K_AHEAD, blocks * BLOCK_BYTES);       \
+                if (rows_outside && ahead) k_prefetch(wr + DV_PREFETCH_AHEAD, blocks * BLOCK_BYTES); \
                 FN(ROW##_n)(wr, blocks, xt + k, (size_t)nb, dx + 8 * k, n, out);                   \
                 for (int j = 0; j < n; j++) {                                                      \
                     float *yj = yt + (size_t)j * ldy + r;                                          \

@@ -120,6 +120,28 @@ import Testing
         }
     }
 
+    /// Prefetching weights ahead for a one-token pass (on by default on Intel CPUs only) changes
+    /// no output bit: the kernels' sums with it forced on and off are equal (and the twin's).
+    @Test(arguments: quantTypes)
+    func oneTokenPrefetchLeavesSumsUnchanged(_ type: GGMLType) {
+        let cols = Self.testColumns(type), rows = 37
+        for level in Self.levels {
+            withCase(type, rows: rows, cols: cols, n: 1, seed: 23) { w, x in
+                let sums = [1, 0].map { on in
+                    dv_set_prefetch_one_token(Int32(on))
+                    defer { dv_set_prefetch_one_token(-1) }
+                    return atLevel(level) { run({ matmulInteger($0, $1, n: $2, $3, pool: .serial) }, w, x, n: 1) }
+                }
+                let twin = run({ matmulQuantizedReference($0, $1, n: $2, $3) }, w, x, n: 1)
+                let (absSum, _) = bounds(w, x, n: 1, block: 0)
+                #expect(sums[0] == sums[1], "\(type) level \(level)")
+                for i in 0..<rows {
+                    #expect(abs(sums[0][i] - twin[i]) <= 1e-5 * absSum[i] + 1e-6, "\(type) level \(level) i \(i)")
+                }
+            }
+        }
+    }
+
     /// Q8_0/Q5_0 rows longer than the kernels' unpacking buffer (256 blocks) are unpacked per
     /// token group instead: still the sums of one token at a time, and of the twin.
     @Test(arguments: [GGMLType.q5_0, .q8_0])

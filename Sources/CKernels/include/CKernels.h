@@ -26,6 +26,13 @@ void dv_set_level(int level);
 /// level again), so tests can force a level while other threads run kernels.
 void dv_set_thread_level(int level);
 
+/// Whether the matrix kernels prefetch weights ahead when a pass holds one token (as they always
+/// do for two or more): on Intel CPUs, whose hardware prefetchers fall behind a one-token pass
+/// (Xeon family 6 model 207: 1.5B decode +50%); not on AMD's, where it cost 5–20% (Zen 4).
+int dv_prefetch_one_token(void);
+/// Sets that choice for every thread (0 off, 1 on, negative: the CPU's default again): benchmarks, tests.
+void dv_set_prefetch_one_token(int on);
+
 /// Sum of `count` floats read with AVX2 loads (a memory read bandwidth probe; requires level ≥ 1).
 float dv_read_sum(const float *x, size_t count);
 
