@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", "DurationUnits"]),
         .target(name: "Serve", dependencies: ["DurationUnits", "HTTP", "LLM"], swiftSettings: optimizedSwift),
         .executableTarget(name: "divvy", dependencies: ["Agent", "ArgParse", "Distill", "HTTP", "LLM", "Serve", "Tensor", "Train"], swiftSettings: optimizedSwift),
-        .testTarget(name: "TensorTests", dependencies: ["CKernels", "Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["CKernels", "COpenBLAS", "Tensor"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "Tensor"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "LLM", "Tensor"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),

@@ -1,12 +1,6 @@
 import CKernels
 import COpenBLAS
 
-/// OpenBLAS runs single-threaded inside our pool's threads, so the two never oversubscribe cores.
-let openBLASSingleThreaded: Bool = {
-    openblas_set_num_threads(1)
-    return true
-}()
-
 /// Rows per dequantized fp32 weight tile: about `tileBytes` of floats, a multiple of 16 rows,
 /// and at least 2 tiles per thread when the matrix allows.
 func sgemmTileRows(rows: Int, cols: Int, threads: Int, tileBytes: Int = 4 << 20) -> Int {
@@ -17,7 +11,7 @@ func sgemmTileRows(rows: Int, cols: Int, threads: Int, tileBytes: Int = 4 << 20)
 /// y: [n, w.rows] = x: [n, w.cols] · Wᵀ by dequantizing row tiles to fp32 and calling sgemm
 /// on each tile (each thread owns its tile buffer).
 func matmulSgemm(_ w: WeightMatrix, _ x: UnsafePointer<Float>, n: Int, _ y: UnsafeMutablePointer<Float>, pool: WorkerPool) {
-    _ = openBLASSingleThreaded
+    _ = openBLASReady
     let rows = w.rows, cols = w.cols, rowBytes = w.rowBytes, data = w.data, type = w.type
     let tile = sgemmTileRows(rows: rows, cols: cols, threads: pool.threadCount)
     let chunks = (rows + tile - 1) / tile

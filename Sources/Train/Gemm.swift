@@ -1,19 +1,13 @@
 import COpenBLAS
 import Tensor
 
-/// OpenBLAS runs single-threaded inside the pool's threads, so the two never oversubscribe cores.
-private let singleThreadedBLAS: Bool = {
-    openblas_set_num_threads(1)
-    return true
-}()
-
 /// c: [m, n] (row stride ldc) = alpha · op(a) · op(b) + beta · c, row-major, where op(a): [m, k]
 /// is `a` (stride lda) or, when `transposeA`, the transpose of a: [k, m]; likewise op(b): [k, n].
 /// Large products are split into row (or, when m is small, column) blocks of c over `pool`.
 func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
            _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
            beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int, pool: WorkerPool) {
-    _ = singleThreadedBLAS
+    _ = openBLASReady
     guard m > 0, n > 0 else { return }
     let ta = transposeA ? CblasTrans : CblasNoTrans, tb = transposeB ? CblasTrans : CblasNoTrans
     func block(rows: Range<Int>, cols: Range<Int>) {

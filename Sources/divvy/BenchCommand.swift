@@ -30,6 +30,8 @@ enum BenchCommand: CLICommand {
         let model: String
         let threads: Int
         let sgemmMinTokens: Int
+        /// OpenBLAS's kernels for this CPU (sgemm: training, `--sgemm-min-tokens`).
+        let openBLASKernels: String
         let loadSeconds: Double
         var prefill64TokensPerSecond, prefill512TokensPerSecond, decode64TokensPerSecond: Double?
         /// Sequence count → summed generated tokens per second.
@@ -71,7 +73,8 @@ enum BenchCommand: CLICommand {
         let draftPath = try arguments[draftModel].map(ModelLocator.resolve)
         let draft = try draftPath.map { path in try SpeculationOption.draft(at: path, for: loaded!) }
         let wanted = Set(arguments[only].map { $0.split(separator: ",").map(String.init) } ?? sections)
-        var report = Report(model: path, threads: usedThreads, sgemmMinTokens: MatmulTuning.sgemmMinTokens, loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
+        var report = Report(model: path, threads: usedThreads, sgemmMinTokens: MatmulTuning.sgemmMinTokens,
+                            openBLASKernels: openBLASReady ? openBLASCore : "", loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
         _ = try bench.prefill(tokens: 16, repeats: 1)   // touch the weights once
         if wanted.contains("prefill") {
             step("prefill")
@@ -138,6 +141,7 @@ enum BenchCommand: CLICommand {
         let rows: [(String, String)] = [
             ("model", r.model),
             ("threads", String(r.threads)),
+            ("OpenBLAS kernels", r.openBLASKernels),
             ("load", f(r.loadSeconds * 1000, 0) + " ms"),
             ("prefill, 64 tokens", f(r.prefill64TokensPerSecond) + " tok/s"),
             ("prefill, 512 tokens", f(r.prefill512TokensPerSecond) + " tok/s"),

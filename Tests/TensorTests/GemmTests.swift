@@ -1,3 +1,6 @@
+import CKernels
+import COpenBLAS
+import Foundation
 import Testing
 import Tensor
 
@@ -20,6 +23,27 @@ struct GemmTests {
                 }
                 #expect(c1[i * ldc + j] == 0.5 * t)
                 #expect(c2[i * ldc + j] == u)
+            }
+        }
+    }
+
+    /// On a CPU with AVX2 and FMA, OpenBLAS runs kernels that use them, even where the library
+    /// does not know the CPU's model (`dv_openblas_match_cpu`), and a product large enough for
+    /// its blocked kernels matches the loops.
+    @Test(.enabled(if: dv_cpu_level() >= 1 && ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
+                   "needs AVX2 and FMA, and no OPENBLAS_CORETYPE"))
+    func openBLASUsesTheCPUsVectorKernels() {
+        let m = 67, n = 129, k = 300
+        let a = (0..<m * k).map { Float(($0 * 7) % 23) / 8 - 1 }
+        let bT = (0..<n * k).map { Float(($0 * 5) % 19) / 8 - 1 }
+        var c = [Float](repeating: .nan, count: m * n)
+        gemmTransposedB(m: m, n: n, k: k, a, lda: k, bT, ldb: k, &c, ldc: n)
+        #expect(dv_openblas_core_uses_avx2(openBLASCore) == 1, "OpenBLAS kernels: \(openBLASCore)")
+        for i in 0..<m {
+            for j in 0..<n {
+                var t: Float = 0
+                for p in 0..<k { t += a[i * k + p] * bT[j * k + p] }
+                #expect(abs(c[i * n + j] - t) <= 1e-4 * Float(k), "c[\(i), \(j)]")
             }
         }
     }
