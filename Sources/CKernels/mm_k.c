@@ -39,6 +39,22 @@ typedef struct {
     float d;
 } dv_q6k_unpacked;
 
+/// A Q4_K block unpacked for the VNNI many-token tiles (mm_k_impl.h's unpack_q4_K, VNNI build).
+typedef struct {
+    __m256i q[8];     // low / high nibbles of each transposed 32-byte group
+    __m256i scales;   // sub-block scales in int16 lanes, in the order of the packed lane sums
+    __m256 mins;      // dmin·m_j
+    float d;
+} dv_q4k_unpacked_vnni;
+
+/// A Q6_K block unpacked for the VNNI many-token tiles (mm_k_impl.h's unpack_q6_K, VNNI build).
+typedef struct {
+    __m256i v[8];                  // the 6-bit values, transposed as row_q6_K's
+    __m256i sc_lo, sc_hi;          // group scales in the int32 lanes of the low / high vectors
+    __m256i sc_m32;                // −32·scale per group (int16)
+    float d;
+} dv_q6k_unpacked_vnni;
+
 /// Prefetches bytes [p, p + bytes) into L1.
 DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
     for (int i = 0; i < bytes; i += 64) _mm_prefetch((const char *)p + i, _MM_HINT_T0);

@@ -14,10 +14,11 @@
 // dx[8·b + t] is token t's activation scale of block b (k_scales), so that one multiply per
 // block gives every token's d·dx.
 //
-// AVX2 splits each row kernel in two: unpack_* turns a block into vectors ready for the byte
-// products (dv_q4k_unpacked, dv_q6k_unpacked) and dot_* adds up to NT_MAX tokens' dots with it.
-// The fused rows (row_*) unpack into registers block by block; the tiles of many tokens
-// (K_TILES) unpack a chunk of rows once into memory and run every token group over it
+// Each row kernel has two halves: unpack_* turns a block into vectors ready for the byte
+// products (dv_q4k_unpacked and dv_q6k_unpacked on AVX2, the *_vnni structs on VNNI) and dot_*
+// adds up to NT_MAX tokens' dots with it. The fused rows (row_*) unpack into registers block by
+// block (AVX2 through the two halves; VNNI written out, the same arithmetic); the tiles of many
+// tokens (K_TILES) unpack a chunk of rows once into memory and run every token group over it
 // (row_*_unpacked). Both give the same sums.
 
 // Q4_K: value = d·s_j·q − dmin·m_j (sub-block j of 32 values = groups 2j, 2j+1);
@@ -58,6 +59,17 @@ DV_INLINE void FN(q6k_values)(const uint8_t *blk, __m256i v[8]) {
 // −32·sc_g per group, as int16 (for the bsums).
 DV_INLINE __m256i FN(q6k_offsets)(__m128i sc) {
     return _mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(_mm256_cvtepi8_epi16(sc), 5));
+}
+
+// ROW(row_T_unpacked): the row over nb unpacked blocks (wr: UNPACKED[nb]), for the tiles.
+#define K_ROW_UNPACKED(T, UNPACKED)                                                                \
+DV_INLINE void FN(row_##T##_unpacked)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx,   \
+                                      const float *dx, const int NT, float *out) {                 \
+    const UNPACKED *blocks = (const UNPACKED *)wr;                                                 \
+    __m256 acc[NT_MAX];                                                                            \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                     \
+    for (int b = 0; b < nb; b++) FN(dot_##T)(blocks + b, x, ldx, b, dx + 8 * b, NT, acc);          \
+    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);                                      \
 }
 
 #if DV_INT16_SUMS
@@ -153,14 +165,7 @@ DV_INLINE void FN(row_##T)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t 
     }                                                                                              \
     for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);                                      \
 }                                                                                                  \
-DV_INLINE void FN(row_##T##_unpacked)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx,   \
-                                      const float *dx, const int NT, float *out) {                 \
-    const UNPACKED *blocks = (const UNPACKED *)wr;                                                 \
-    __m256 acc[NT_MAX];                                                                            \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                     \
-    for (int b = 0; b < nb; b++) FN(dot_##T)(blocks + b, x, ldx, b, dx + 8 * b, NT, acc);          \
-    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);                                      \
-}
+K_ROW_UNPACKED(T, UNPACKED)
 K_ROWS(q4_K, dv_q4k_unpacked, 144)
 K_ROWS(q6_K, dv_q6k_unpacked, 210)
 #undef K_ROWS
@@ -239,7 +244,80 @@ DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t
     }
     for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);
 }
+
+// The tiles' halves of the fused rows above: unpack_* does a block's per-block work once, dot_*
+// adds up to NT_MAX tokens' dots with exactly the fused rows' arithmetic, so the sums are equal.
+DV_INLINE void FN(unpack_q4_K)(const uint8_t *blk, dv_q4k_unpacked_vnni *u) {
+    const __m256i m4 = _mm256_set1_epi8(15);
+    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
+    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7), zero_hi);
+    uint64_t S, M;
+    q4k_scales(blk + 4, &S, &M);
+    u->scales = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
+    u->mins = FN(q4k_mins)(blk, M);
+    u->d = dv_h2f(blk);
+    __m256i q[4];
+    FN(q4k_groups)(blk, q);
+    for (int m = 0; m < 4; m++) {
+        u->q[2 * m] = _mm256_and_si256(q[m], m4);
+        u->q[2 * m + 1] = _mm256_and_si256(_mm256_srli_epi16(q[m], 4), m4);
+    }
+}
+
+DV_INLINE void FN(dot_q4_K)(const dv_q4k_unpacked_vnni *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
+                            const int NT, __m256 *acc) {
+    float ddx[8];
+    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
+    __m256i lo[NT_MAX], hi[NT_MAX];
+    for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
+    for (int m = 0; m < 4; m++) {
+        for (int t = 0; t < NT; t++) {
+            const int8_t *xq = x[t * ldx + b].q + 64 * m;
+            lo[t] = DOT_ACC(lo[t], u->q[2 * m], _mm256_loadu_si256((const __m256i *)xq));
+            hi[t] = DOT_ACC(hi[t], u->q[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
+        }
+    }
+    for (int t = 0; t < NT; t++) {
+        const __m256i sumi = _mm256_madd_epi16(_mm256_packs_epi32(lo[t], hi[t]), u->scales);
+        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
+        acc[t] = _mm256_fnmadd_ps(_mm256_loadu_ps(x[t * ldx + b].sums), u->mins, acc[t]);
+    }
+}
+
+DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, dv_q6k_unpacked_vnni *u) {
+    const __m128i group_order = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    const __m128i sc = _mm_loadu_si128((const __m128i *)(blk + 192));
+    const __m128i sc_lanes = _mm_shuffle_epi8(sc, group_order);
+    u->sc_lo = _mm256_cvtepi8_epi32(sc_lanes);
+    u->sc_hi = _mm256_cvtepi8_epi32(_mm_srli_si128(sc_lanes, 8));
+    u->sc_m32 = FN(q6k_offsets)(sc);
+    u->d = dv_h2f(blk + 208);
+    FN(q6k_values)(blk, u->v);
+}
+
+DV_INLINE void FN(dot_q6_K)(const dv_q6k_unpacked_vnni *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
+                            const int NT, __m256 *acc) {
+    float ddx[8];
+    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
+    __m256i lo[NT_MAX], hi[NT_MAX];
+    for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
+    for (int m = 0; m < 4; m++) {
+        for (int t = 0; t < NT; t++) {
+            const int8_t *xq = x[t * ldx + b].q + 64 * m;
+            lo[t] = DOT_ACC(lo[t], u->v[2 * m], _mm256_loadu_si256((const __m256i *)xq));
+            hi[t] = DOT_ACC(hi[t], u->v[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
+        }
+    }
+    for (int t = 0; t < NT; t++) {
+        __m256i sumi = _mm256_add_epi32(_mm256_mullo_epi32(lo[t], u->sc_lo), _mm256_mullo_epi32(hi[t], u->sc_hi));
+        sumi = MADD_ACC(sumi, _mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), u->sc_m32);
+        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
+    }
+}
+K_ROW_UNPACKED(q4_K, dv_q4k_unpacked_vnni)
+K_ROW_UNPACKED(q6_K, dv_q6k_unpacked_vnni)
 #endif
+#undef K_ROW_UNPACKED
 
 // ROW with the token count n (1 ... NT_MAX) as a compile-time constant.
 #define ROW_N(ROW)                                                                                 \
@@ -258,39 +336,30 @@ static void FN(ROW##_n)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx
 }
 ROW_N(row_q4_K)
 ROW_N(row_q6_K)
-#if DV_INT16_SUMS
 ROW_N(row_q4_K_unpacked)
 ROW_N(row_q6_K_unpacked)
-#endif
 #undef ROW_N
 
 // Each output is the sum, in order, of the partial dots over K_CHUNK blocks. Up to NT_MAX tokens
-// (decode): row by row, so the weights stream in order; with two or more tokens the kernel is
-// slow enough that the hardware prefetcher falls behind, so weights DV_PREFETCH_AHEAD bytes on
-// are prefetched (one thread, from DRAM, 4 tokens: Q6_K 17.2 → 14.7 ns per block, Q4_K 11.5 →
-// 11.1; with one token only where dv_prefetch_single() says so). More (the VNNI build; AVX2 takes
-// K_TILES below): for each NT_MAX tokens and chunk, every row, so the tokens' activations of the
-// chunk stay in L1 (the rows' chunks are a page or more apart, beyond the hardware prefetchers:
-// fetched two rows ahead). The sums are the same either way.
+// (decode; more go to K_TILES below): row by row, so the weights stream in order; with two or
+// more tokens the kernel is slow enough that the hardware prefetcher falls behind, so weights
+// DV_PREFETCH_AHEAD bytes on are prefetched (one thread, from DRAM, 4 tokens: Q6_K 17.2 → 14.7 ns
+// per block, Q4_K 11.5 → 11.1; with one token only where dv_prefetch_single() says so).
 #define K_MM(NAME, ROW, BLOCK_BYTES)                                                               \
 static void FN(NAME##_fused)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, \
                              int nt, float *y, size_t ldy) {                                       \
     float out[NT_MAX], dx[8 * (nb > 0 ? nb : 1)];                                                  \
-    const int chunks = nb > 0 ? (nb + K_CHUNK - 1) / K_CHUNK : 1, rows_outside = nt <= NT_MAX;     \
     const int ahead = nt > 1 || dv_prefetch_single();                                              \
     for (int t = 0; t < nt; t += NT_MAX) {                                                         \
         const int n = nt - t < NT_MAX ? nt - t : NT_MAX;                                           \
         const dv_xq256 *xt = x + (size_t)t * nb;                                                   \
         float *yt = y + (size_t)t * ldy;                                                           \
         k_scales(xt, nb, nb, n, dx);                                                               \
-        const int outer = rows_outside ? r1 - r0 : chunks, inner = rows_outside ? chunks : r1 - r0; \
-        for (int o = 0; o < outer; o++) {                                                          \
-            for (int i = 0; i < inner; i++) {                                                      \
-                const int r = r0 + (rows_outside ? o : i), k = K_CHUNK * (rows_outside ? i : o);   \
+        for (int r = r0; r < r1; r++) {                                                            \
+            for (int k = 0; k < (nb > 0 ? nb : 1); k += K_CHUNK) {                                 \
                 const int blocks = nb - k < K_CHUNK ? nb - k : K_CHUNK;                            \
                 const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes + (size_t)k * BLOCK_BYTES; \
-                if (!rows_outside && chunks > 1 && r + 2 < r1) k_prefetch(wr + 2 * row_bytes, K_CHUNK * BLOCK_BYTES); \
-                if (rows_outside && ahead) k_prefetch(wr + DV_PREFETCH_AHEAD, blocks * BLOCK_BYTES); \
+                if (ahead) k_prefetch(wr + DV_PREFETCH_AHEAD, blocks * BLOCK_BYTES);               \
                 FN(ROW##_n)(wr, blocks, xt + k, (size_t)nb, dx + 8 * k, n, out);                   \
                 for (int j = 0; j < n; j++) {                                                      \
                     float *yj = yt + (size_t)j * ldy + r;                                          \
@@ -304,8 +373,7 @@ K_MM(mm_q4_K, row_q4_K, 144)
 K_MM(mm_q6_K, row_q6_K, 210)
 #undef K_MM
 
-#if DV_INT16_SUMS
-// Many tokens (AVX2): each chunk of K_TILE_ROWS rows is unpacked once into a tile on the stack
+// Many tokens: each chunk of K_TILE_ROWS rows is unpacked once into a tile on the stack
 // (48 KiB, in L2), then every group of NT_MAX tokens runs over the tile; the sums are those of
 // the fused kernels.
 #define K_TILES(NAME, UNPACK, ROW, UNPACKED, BLOCK_BYTES)                                          \
@@ -337,24 +405,21 @@ static void FN(NAME##_tiles)(const void *w, size_t row_bytes, int nb, int r0, in
         }                                                                                          \
     }                                                                                              \
 }
+#if DV_INT16_SUMS
 K_TILES(mm_q4_K, unpack_q4_K, row_q4_K_unpacked, dv_q4k_unpacked, 144)
 K_TILES(mm_q6_K, unpack_q6_K, row_q6_K_unpacked, dv_q6k_unpacked, 210)
-#undef K_TILES
+#else
+K_TILES(mm_q4_K, unpack_q4_K, row_q4_K_unpacked, dv_q4k_unpacked_vnni, 144)
+K_TILES(mm_q6_K, unpack_q6_K, row_q6_K_unpacked, dv_q6k_unpacked_vnni, 210)
 #endif
+#undef K_TILES
 
-// One, or up to NT_MAX, tokens: the fused kernels; more: the tiles where built.
-#if DV_INT16_SUMS
+// One, or up to NT_MAX, tokens: the fused kernels; more: the tiles.
 #define K_PUBLIC(NAME)                                                                             \
 void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt, float *y, size_t ldy) { \
     if (nt > NT_MAX && nb > 0) FN(NAME##_tiles)(w, row_bytes, nb, r0, r1, x, nt, y, ldy);         \
     else FN(NAME##_fused)(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                \
 }
-#else
-#define K_PUBLIC(NAME)                                                                             \
-void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt, float *y, size_t ldy) { \
-    FN(NAME##_fused)(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                     \
-}
-#endif
 K_PUBLIC(mm_q4_K)
 K_PUBLIC(mm_q6_K)
 #undef K_PUBLIC
