@@ -24,7 +24,7 @@ DV_INLINE void k_scales(const dv_xq256 *x, int ldx, int nb, int n, float *dx) {
 /// Rows of a tile of unpacked blocks (mm_k_impl.h's K_TILES).
 #define K_TILE_ROWS 16
 
-/// A Q4_K block unpacked for the AVX2 many-token kernel (mm_k_impl.h's unpack_q4_K).
+/// A Q4_K block unpacked by the AVX2 build (mm_k_impl.h's unpack_q4_K).
 typedef struct {
     __m256i q[8];          // low / high nibbles of each transposed 32-byte group
     __m256i sc_lo, sc_hi;  // sub-block scales in the int16 lanes of the low / high vectors
@@ -32,14 +32,14 @@ typedef struct {
     float d;
 } dv_q4k_unpacked;
 
-/// A Q6_K block unpacked for the AVX2 many-token kernel (mm_k_impl.h's unpack_q6_K).
+/// A Q6_K block unpacked by the AVX2 build (mm_k_impl.h's unpack_q6_K).
 typedef struct {
     __m256i v[8];                  // the 6-bit values, transposed as row_q6_K's
     __m256i sc_lo, sc_hi, sc_m32;  // group scales in int16 lanes; −32·scale per group
     float d;
 } dv_q6k_unpacked;
 
-/// A Q4_K block unpacked for the VNNI many-token tiles (mm_k_impl.h's unpack_q4_K, VNNI build).
+/// A Q4_K block unpacked by the VNNI build (mm_k_impl.h's unpack_q4_K).
 typedef struct {
     __m256i q[8];     // low / high nibbles of each transposed 32-byte group
     __m256i scales;   // sub-block scales in int16 lanes, in the order of the packed lane sums
@@ -47,7 +47,7 @@ typedef struct {
     float d;
 } dv_q4k_unpacked_vnni;
 
-/// A Q6_K block unpacked for the VNNI many-token tiles (mm_k_impl.h's unpack_q6_K, VNNI build).
+/// A Q6_K block unpacked by the VNNI build (mm_k_impl.h's unpack_q6_K).
 typedef struct {
     __m256i v[8];                  // the 6-bit values, transposed as row_q6_K's
     __m256i sc_lo, sc_hi;          // group scales in the int32 lanes of the low / high vectors
@@ -63,6 +63,8 @@ DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
 #define DV_VARIANT avx2
 #define NT_MAX 4
 #define DV_INT16_SUMS 1
+#define Q4K_UNPACKED dv_q4k_unpacked
+#define Q6K_UNPACKED dv_q6k_unpacked
 // maddubs saturates int16 pair sums; weights ≤ 63 and |activations| ≤ 128 keep them ≤ 16128.
 #define DOT_ACC(acc, u8, s8) _mm256_add_epi16(acc, _mm256_maddubs_epi16(u8, s8))
 #define MADD_ACC(acc, p16, s16) _mm256_add_epi32(acc, _mm256_madd_epi16(p16, s16))
@@ -72,12 +74,16 @@ DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
 #undef DV_VARIANT
 #undef NT_MAX
 #undef DV_INT16_SUMS
+#undef Q4K_UNPACKED
+#undef Q6K_UNPACKED
 #undef DOT_ACC
 #undef MADD_ACC
 
 #define DV_VARIANT vnni
 #define NT_MAX 8
 #define DV_INT16_SUMS 0
+#define Q4K_UNPACKED dv_q4k_unpacked_vnni
+#define Q6K_UNPACKED dv_q6k_unpacked_vnni
 #define DOT_ACC(acc, u8, s8) _mm256_dpbusd_epi32(acc, u8, s8)
 #define MADD_ACC(acc, p16, s16) _mm256_dpwssd_epi32(acc, p16, s16)
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni"))), apply_to = function)
@@ -86,6 +92,8 @@ DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
 #undef DV_VARIANT
 #undef NT_MAX
 #undef DV_INT16_SUMS
+#undef Q4K_UNPACKED
+#undef Q6K_UNPACKED
 #undef DOT_ACC
 #undef MADD_ACC
 

@@ -14,12 +14,11 @@
 // dx[8·b + t] is token t's activation scale of block b (k_scales), so that one multiply per
 // block gives every token's d·dx.
 //
-// Each row kernel has two halves: unpack_* turns a block into vectors ready for the byte
-// products (dv_q4k_unpacked and dv_q6k_unpacked on AVX2, the *_vnni structs on VNNI) and dot_*
-// adds up to NT_MAX tokens' dots with it. The fused rows (row_*) unpack into registers block by
-// block (AVX2 through the two halves; VNNI written out, the same arithmetic); the tiles of many
-// tokens (K_TILES) unpack a chunk of rows once into memory and run every token group over it
-// (row_*_unpacked). Both give the same sums.
+// Each row kernel has two halves: unpack_* turns a block into this build's Q4K_UNPACKED /
+// Q6K_UNPACKED (mm_k.c), vectors ready for the byte products, and dot_* adds up to NT_MAX
+// tokens' dots with it. The fused rows (row_*) unpack into registers block by block; the tiles
+// of many tokens (K_TILES) unpack a chunk of rows once into memory and run every token group over
+// it (row_*_unpacked). Both give the same sums.
 
 // Q4_K: value = d·s_j·q − dmin·m_j (sub-block j of 32 values = groups 2j, 2j+1);
 // dot = d·dx·Σ_j s_j Σ q·xq − dmin·Σ_j m_j·sums_j (sums_j = dx·(bsum_2j + bsum_2j+1)).
@@ -61,63 +60,88 @@ DV_INLINE __m256i FN(q6k_offsets)(__m128i sc) {
     return _mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(_mm256_cvtepi8_epi16(sc), 5));
 }
 
-// ROW(row_T_unpacked): the row over nb unpacked blocks (wr: UNPACKED[nb]), for the tiles.
-#define K_ROW_UNPACKED(T, UNPACKED)                                                                \
-DV_INLINE void FN(row_##T##_unpacked)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx,   \
-                                      const float *dx, const int NT, float *out) {                 \
-    const UNPACKED *blocks = (const UNPACKED *)wr;                                                 \
-    __m256 acc[NT_MAX];                                                                            \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                     \
-    for (int b = 0; b < nb; b++) FN(dot_##T)(blocks + b, x, ldx, b, dx + 8 * b, NT, acc);          \
-    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);                                      \
-}
-
-#if DV_INT16_SUMS
-DV_INLINE void FN(unpack_q4_K)(const uint8_t *blk, dv_q4k_unpacked *u) {
+// q[2m], q[2m + 1]: the low and high nibbles of transposed group m (q4k_groups).
+DV_INLINE void FN(q4k_nibbles)(const uint8_t *blk, __m256i q[8]) {
     const __m256i m4 = _mm256_set1_epi8(15);
-    // Byte shuffles of the 8 scales into int16 lanes (0x80 in a control byte zeroes the high
-    // byte), each 32-bit lane's two int16 lanes alike: lane a of the low vectors (either half)
-    // takes s_2a, of the high vectors s_2a+1.
-    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
-    const __m256i lo_order = _mm256_or_si256(_mm256_setr_epi16(0, 0, 2, 2, 4, 4, 6, 6, 0, 0, 2, 2, 4, 4, 6, 6), zero_hi);
-    const __m256i hi_order = _mm256_or_si256(_mm256_setr_epi16(1, 1, 3, 3, 5, 5, 7, 7, 1, 1, 3, 3, 5, 5, 7, 7), zero_hi);
-    uint64_t S, M;
-    q4k_scales(blk + 4, &S, &M);
-    const __m256i S4 = _mm256_set1_epi64x((long long)S);
-    u->sc_lo = _mm256_shuffle_epi8(S4, lo_order);
-    u->sc_hi = _mm256_shuffle_epi8(S4, hi_order);
-    u->mins = FN(q4k_mins)(blk, M);
-    u->d = dv_h2f(blk);
-    __m256i q[4];
-    FN(q4k_groups)(blk, q);
+    __m256i g[4];
+    FN(q4k_groups)(blk, g);
     for (int m = 0; m < 4; m++) {
-        u->q[2 * m] = _mm256_and_si256(q[m], m4);
-        u->q[2 * m + 1] = _mm256_and_si256(_mm256_srli_epi16(q[m], 4), m4);
+        q[2 * m] = _mm256_and_si256(g[m], m4);
+        q[2 * m + 1] = _mm256_and_si256(_mm256_srli_epi16(g[m], 4), m4);
     }
 }
 
-// Adds block b's dots of NT tokens to acc (dxb: the block's 8 activation scales).
-DV_INLINE void FN(dot_q4_K)(const dv_q4k_unpacked *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
-                            const int NT, __m256 *acc) {
-    float ddx[8];
-    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
-    __m256i lo[NT_MAX], hi[NT_MAX];
+// Each token's lane sums (DOT_ACC) of the weight vectors w[8] of block b against its activations
+// in kernel order: lo[t] over w[2m] and values 64m..<64m+32, hi[t] over w[2m + 1] and the next 32.
+DV_INLINE void FN(lane_sums)(const __m256i w[8], const dv_xq256 *x, size_t ldx, int b, const int NT,
+                             __m256i lo[NT_MAX], __m256i hi[NT_MAX]) {
     for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
     for (int m = 0; m < 4; m++) {
         for (int t = 0; t < NT; t++) {
             const int8_t *xq = x[t * ldx + b].q + 64 * m;
-            lo[t] = DOT_ACC(lo[t], u->q[2 * m], _mm256_loadu_si256((const __m256i *)xq));
-            hi[t] = DOT_ACC(hi[t], u->q[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
+            lo[t] = DOT_ACC(lo[t], w[2 * m], _mm256_loadu_si256((const __m256i *)xq));
+            hi[t] = DOT_ACC(hi[t], w[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
         }
     }
+}
+
+#if DV_INT16_SUMS
+// Byte shuffles of the 8 scales (bytes of S) into int16 lanes (0x80 in a control byte zeroes the
+// high byte), each 32-bit lane's two int16 lanes alike: lane a of the low vectors (either half)
+// takes s_2a, of the high vectors s_2a+1.
+DV_INLINE void FN(q4k_scale_lanes)(uint64_t S, Q4K_UNPACKED *u) {
+    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
+    const __m256i lo_order = _mm256_or_si256(_mm256_setr_epi16(0, 0, 2, 2, 4, 4, 6, 6, 0, 0, 2, 2, 4, 4, 6, 6), zero_hi);
+    const __m256i hi_order = _mm256_or_si256(_mm256_setr_epi16(1, 1, 3, 3, 5, 5, 7, 7, 1, 1, 3, 3, 5, 5, 7, 7), zero_hi);
+    const __m256i S4 = _mm256_set1_epi64x((long long)S);
+    u->sc_lo = _mm256_shuffle_epi8(S4, lo_order);
+    u->sc_hi = _mm256_shuffle_epi8(S4, hi_order);
+}
+
+// Σ_j s_j·(lane sums): the int16 sums widened by the multiply that applies the scales.
+DV_INLINE __m256i FN(q4k_scaled_sums)(__m256i lo, __m256i hi, const Q4K_UNPACKED *u) {
+    return _mm256_add_epi32(_mm256_madd_epi16(lo, u->sc_lo), _mm256_madd_epi16(hi, u->sc_hi));
+}
+#else
+// The scales in int16 lanes in the order of the packed lane sums of a 128-bit half (low a =
+// 0..3, high a = 0..3: sub-blocks 0 2 4 6 1 3 5 7); 0x80 in a control byte zeroes the high byte.
+DV_INLINE void FN(q4k_scale_lanes)(uint64_t S, Q4K_UNPACKED *u) {
+    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
+    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7), zero_hi);
+    u->scales = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
+}
+
+// Σ_j s_j·(lane sums): the int32 lane sums (≤ 16·15·128, so they fit int16) packed, then scaled.
+DV_INLINE __m256i FN(q4k_scaled_sums)(__m256i lo, __m256i hi, const Q4K_UNPACKED *u) {
+    return _mm256_madd_epi16(_mm256_packs_epi32(lo, hi), u->scales);
+}
+#endif
+
+DV_INLINE void FN(unpack_q4_K)(const uint8_t *blk, Q4K_UNPACKED *u) {
+    uint64_t S, M;
+    q4k_scales(blk + 4, &S, &M);
+    FN(q4k_scale_lanes)(S, u);
+    u->mins = FN(q4k_mins)(blk, M);
+    u->d = dv_h2f(blk);
+    FN(q4k_nibbles)(blk, u->q);
+}
+
+// Adds block b's dots of NT tokens to acc (dxb: the block's 8 activation scales).
+DV_INLINE void FN(dot_q4_K)(const Q4K_UNPACKED *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
+                            const int NT, __m256 *acc) {
+    float ddx[8];
+    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
+    __m256i lo[NT_MAX], hi[NT_MAX];
+    FN(lane_sums)(u->q, x, ldx, b, NT, lo, hi);
     for (int t = 0; t < NT; t++) {
-        const __m256i sumi = _mm256_add_epi32(_mm256_madd_epi16(lo[t], u->sc_lo), _mm256_madd_epi16(hi[t], u->sc_hi));
+        const __m256i sumi = FN(q4k_scaled_sums)(lo[t], hi[t], u);
         acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
         acc[t] = _mm256_fnmadd_ps(_mm256_loadu_ps(x[t * ldx + b].sums), u->mins, acc[t]);
     }
 }
 
-DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, dv_q6k_unpacked *u) {
+#if DV_INT16_SUMS
+DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, Q6K_UNPACKED *u) {
     // Each 32-bit lane's group scale in both its int16 lanes: low vectors groups 0 4 8 12 1 5 9 13,
     // high vectors 2 6 10 14 3 7 11 15.
     const __m128i lo_order = _mm_setr_epi8(0, 0, 4, 4, 8, 8, 12, 12, 1, 1, 5, 5, 9, 9, 13, 13);
@@ -130,7 +154,8 @@ DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, dv_q6k_unpacked *u) {
     FN(q6k_values)(blk, u->v);
 }
 
-DV_INLINE void FN(dot_q6_K)(const dv_q6k_unpacked *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
+// Values ≤ 63: two groups' byte products share an int16 sum (≤ 32,256), widened by the scales.
+DV_INLINE void FN(dot_q6_K)(const Q6K_UNPACKED *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
                             const int NT, __m256 *acc) {
     float ddx[8];
     _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
@@ -150,9 +175,36 @@ DV_INLINE void FN(dot_q6_K)(const dv_q6k_unpacked *u, const dv_xq256 *x, size_t 
     for (int t = 0; t < NT; t++)
         acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_broadcast_ss(ddx + t), acc[t]);
 }
+#else
+DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, Q6K_UNPACKED *u) {
+    // Groups of the lanes: low vectors 0 4 8 12 1 5 9 13, high vectors 2 6 10 14 3 7 11 15.
+    const __m128i group_order = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    const __m128i sc = _mm_loadu_si128((const __m128i *)(blk + 192));
+    const __m128i sc_lanes = _mm_shuffle_epi8(sc, group_order);
+    u->sc_lo = _mm256_cvtepi8_epi32(sc_lanes);
+    u->sc_hi = _mm256_cvtepi8_epi32(_mm_srli_si128(sc_lanes, 8));
+    u->sc_m32 = FN(q6k_offsets)(sc);
+    u->d = dv_h2f(blk + 208);
+    FN(q6k_values)(blk, u->v);
+}
+
+// Each 32-bit lane sums one group's 16 byte products (vpdpbusd), then takes its scale.
+DV_INLINE void FN(dot_q6_K)(const Q6K_UNPACKED *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
+                            const int NT, __m256 *acc) {
+    float ddx[8];
+    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
+    __m256i lo[NT_MAX], hi[NT_MAX];
+    FN(lane_sums)(u->v, x, ldx, b, NT, lo, hi);
+    for (int t = 0; t < NT; t++) {
+        __m256i sumi = _mm256_add_epi32(_mm256_mullo_epi32(lo[t], u->sc_lo), _mm256_mullo_epi32(hi[t], u->sc_hi));
+        sumi = MADD_ACC(sumi, _mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), u->sc_m32);
+        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
+    }
+}
+#endif
 
 // ROW(row_T): the fused row, a block unpacked into registers at a time; ROW(row_T_unpacked): the
-// row over nb unpacked blocks (wr: dv_TYPE_unpacked[nb]).
+// row over nb unpacked blocks (wr: UNPACKED[nb]), for the tiles.
 #define K_ROWS(T, UNPACKED, BLOCK_BYTES)                                                           \
 DV_INLINE void FN(row_##T)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx, \
                            const int NT, float *out) {                                             \
@@ -165,159 +217,18 @@ DV_INLINE void FN(row_##T)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t 
     }                                                                                              \
     for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);                                      \
 }                                                                                                  \
-K_ROW_UNPACKED(T, UNPACKED)
-K_ROWS(q4_K, dv_q4k_unpacked, 144)
-K_ROWS(q6_K, dv_q6k_unpacked, 210)
+DV_INLINE void FN(row_##T##_unpacked)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx,   \
+                                      const float *dx, const int NT, float *out) {                 \
+    const UNPACKED *blocks = (const UNPACKED *)wr;                                                 \
+    __m256 acc[NT_MAX];                                                                            \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                     \
+    for (int b = 0; b < nb; b++) FN(dot_##T)(blocks + b, x, ldx, b, dx + 8 * b, NT, acc);          \
+    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);                                      \
+}
+K_ROWS(q4_K, Q4K_UNPACKED, 144)
+K_ROWS(q6_K, Q6K_UNPACKED, 210)
 #undef K_ROWS
 
-#else
-DV_INLINE void FN(row_q4_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx,
-                            const int NT, float *out) {
-    __m256 acc[NT_MAX];
-    const __m256i m4 = _mm256_set1_epi8(15);
-    // Byte shuffles of the 8 scales into int16 lanes (0x80 in a control byte zeroes the high byte).
-    // The packed lane sums of a 128-bit half are (low a = 0..3, high a = 0..3), i.e. sub-blocks
-    // 0 2 4 6 1 3 5 7.
-    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
-    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7), zero_hi);
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
-    for (int b = 0; b < nb; b++) {
-        const uint8_t *blk = wr + (size_t)b * 144;
-        float ddx[8];
-        _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk)), _mm256_loadu_ps(dx + 8 * b)));
-        uint64_t S, M;
-        q4k_scales(blk + 4, &S, &M);
-        const __m256i scales = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
-        const __m256 mins = FN(q4k_mins)(blk, M);
-        __m256i q[4];
-        FN(q4k_groups)(blk, q);
-        __m256i lo[NT_MAX], hi[NT_MAX];
-        for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
-        for (int m = 0; m < 4; m++) {
-            const __m256i ql = _mm256_and_si256(q[m], m4), qh = _mm256_and_si256(_mm256_srli_epi16(q[m], 4), m4);
-            for (int t = 0; t < NT; t++) {
-                const int8_t *xq = x[t * ldx + b].q + 64 * m;
-                lo[t] = DOT_ACC(lo[t], ql, _mm256_loadu_si256((const __m256i *)xq));
-                hi[t] = DOT_ACC(hi[t], qh, _mm256_loadu_si256((const __m256i *)(xq + 32)));
-            }
-        }
-        for (int t = 0; t < NT; t++) {
-            // Lane sums ≤ 16·15·128 fit int16.
-            const __m256i sumi = _mm256_madd_epi16(_mm256_packs_epi32(lo[t], hi[t]), scales);
-            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
-            acc[t] = _mm256_fnmadd_ps(_mm256_loadu_ps(x[t * ldx + b].sums), mins, acc[t]);
-        }
-    }
-    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);
-}
-
-DV_INLINE void FN(row_q6_K)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx,
-                            const int NT, float *out) {
-    __m256 acc[NT_MAX];
-    // Groups of the lanes: low vectors 0 4 8 12 1 5 9 13, high vectors 2 6 10 14 3 7 11 15.
-    const __m128i group_order = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
-    for (int b = 0; b < nb; b++) {
-        const uint8_t *blk = wr + (size_t)b * 210;
-        const __m128i sc = _mm_loadu_si128((const __m128i *)(blk + 192));
-        const __m128i sc_lanes = _mm_shuffle_epi8(sc, group_order);
-        const __m256i sc_lo = _mm256_cvtepi8_epi32(sc_lanes), sc_hi = _mm256_cvtepi8_epi32(_mm_srli_si128(sc_lanes, 8));
-        const __m256i sc_m32 = FN(q6k_offsets)(sc);
-        float ddx[8];
-        _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(dv_h2f(blk + 208)), _mm256_loadu_ps(dx + 8 * b)));
-        __m256i v[8];
-        FN(q6k_values)(blk, v);
-        __m256i lo[NT_MAX], hi[NT_MAX];
-        for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
-        for (int m = 0; m < 4; m++) {
-            for (int t = 0; t < NT; t++) {
-                const int8_t *xq = x[t * ldx + b].q + 64 * m;
-                lo[t] = DOT_ACC(lo[t], v[2 * m], _mm256_loadu_si256((const __m256i *)xq));
-                hi[t] = DOT_ACC(hi[t], v[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
-            }
-        }
-        for (int t = 0; t < NT; t++) {
-            __m256i sumi = _mm256_add_epi32(_mm256_mullo_epi32(lo[t], sc_lo), _mm256_mullo_epi32(hi[t], sc_hi));
-            sumi = MADD_ACC(sumi, _mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), sc_m32);
-            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
-        }
-    }
-    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);
-}
-
-// The tiles' halves of the fused rows above: unpack_* does a block's per-block work once, dot_*
-// adds up to NT_MAX tokens' dots with exactly the fused rows' arithmetic, so the sums are equal.
-DV_INLINE void FN(unpack_q4_K)(const uint8_t *blk, dv_q4k_unpacked_vnni *u) {
-    const __m256i m4 = _mm256_set1_epi8(15);
-    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
-    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7), zero_hi);
-    uint64_t S, M;
-    q4k_scales(blk + 4, &S, &M);
-    u->scales = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
-    u->mins = FN(q4k_mins)(blk, M);
-    u->d = dv_h2f(blk);
-    __m256i q[4];
-    FN(q4k_groups)(blk, q);
-    for (int m = 0; m < 4; m++) {
-        u->q[2 * m] = _mm256_and_si256(q[m], m4);
-        u->q[2 * m + 1] = _mm256_and_si256(_mm256_srli_epi16(q[m], 4), m4);
-    }
-}
-
-DV_INLINE void FN(dot_q4_K)(const dv_q4k_unpacked_vnni *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
-                            const int NT, __m256 *acc) {
-    float ddx[8];
-    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
-    __m256i lo[NT_MAX], hi[NT_MAX];
-    for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
-    for (int m = 0; m < 4; m++) {
-        for (int t = 0; t < NT; t++) {
-            const int8_t *xq = x[t * ldx + b].q + 64 * m;
-            lo[t] = DOT_ACC(lo[t], u->q[2 * m], _mm256_loadu_si256((const __m256i *)xq));
-            hi[t] = DOT_ACC(hi[t], u->q[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
-        }
-    }
-    for (int t = 0; t < NT; t++) {
-        const __m256i sumi = _mm256_madd_epi16(_mm256_packs_epi32(lo[t], hi[t]), u->scales);
-        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
-        acc[t] = _mm256_fnmadd_ps(_mm256_loadu_ps(x[t * ldx + b].sums), u->mins, acc[t]);
-    }
-}
-
-DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, dv_q6k_unpacked_vnni *u) {
-    const __m128i group_order = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-    const __m128i sc = _mm_loadu_si128((const __m128i *)(blk + 192));
-    const __m128i sc_lanes = _mm_shuffle_epi8(sc, group_order);
-    u->sc_lo = _mm256_cvtepi8_epi32(sc_lanes);
-    u->sc_hi = _mm256_cvtepi8_epi32(_mm_srli_si128(sc_lanes, 8));
-    u->sc_m32 = FN(q6k_offsets)(sc);
-    u->d = dv_h2f(blk + 208);
-    FN(q6k_values)(blk, u->v);
-}
-
-DV_INLINE void FN(dot_q6_K)(const dv_q6k_unpacked_vnni *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
-                            const int NT, __m256 *acc) {
-    float ddx[8];
-    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
-    __m256i lo[NT_MAX], hi[NT_MAX];
-    for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
-    for (int m = 0; m < 4; m++) {
-        for (int t = 0; t < NT; t++) {
-            const int8_t *xq = x[t * ldx + b].q + 64 * m;
-            lo[t] = DOT_ACC(lo[t], u->v[2 * m], _mm256_loadu_si256((const __m256i *)xq));
-            hi[t] = DOT_ACC(hi[t], u->v[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
-        }
-    }
-    for (int t = 0; t < NT; t++) {
-        __m256i sumi = _mm256_add_epi32(_mm256_mullo_epi32(lo[t], u->sc_lo), _mm256_mullo_epi32(hi[t], u->sc_hi));
-        sumi = MADD_ACC(sumi, _mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), u->sc_m32);
-        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcast_ss(ddx + t), acc[t]);
-    }
-}
-K_ROW_UNPACKED(q4_K, dv_q4k_unpacked_vnni)
-K_ROW_UNPACKED(q6_K, dv_q6k_unpacked_vnni)
-#endif
-#undef K_ROW_UNPACKED
 
 // ROW with the token count n (1 ... NT_MAX) as a compile-time constant.
 #define ROW_N(ROW)                                                                                 \
@@ -405,13 +316,8 @@ static void FN(NAME##_tiles)(const void *w, size_t row_bytes, int nb, int r0, in
         }                                                                                          \
     }                                                                                              \
 }
-#if DV_INT16_SUMS
-K_TILES(mm_q4_K, unpack_q4_K, row_q4_K_unpacked, dv_q4k_unpacked, 144)
-K_TILES(mm_q6_K, unpack_q6_K, row_q6_K_unpacked, dv_q6k_unpacked, 210)
-#else
-K_TILES(mm_q4_K, unpack_q4_K, row_q4_K_unpacked, dv_q4k_unpacked_vnni, 144)
-K_TILES(mm_q6_K, unpack_q6_K, row_q6_K_unpacked, dv_q6k_unpacked_vnni, 210)
-#endif
+K_TILES(mm_q4_K, unpack_q4_K, row_q4_K_unpacked, Q4K_UNPACKED, 144)
+K_TILES(mm_q6_K, unpack_q6_K, row_q6_K_unpacked, Q6K_UNPACKED, 210)
 #undef K_TILES
 
 // One, or up to NT_MAX, tokens: the fused kernels; more: the tiles.
