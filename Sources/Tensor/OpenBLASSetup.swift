@@ -1,7 +1,10 @@
 import COpenBLAS
 
-/// The OpenBLAS kernels in use (its core name), once `openBLASReady` has run.
-public var openBLASCore: String { String(cString: openblas_get_corename()) }
+/// The OpenBLAS kernels in use (its core name).
+public var openBLASCore: String {
+    _ = openBLASReady
+    return String(cString: openblas_get_corename())
+}
 
 /// Evaluated before every sgemm (once): OpenBLAS runs single-threaded inside our pool's threads,
 /// so the two never oversubscribe cores, with kernels for this CPU (`dv_openblas_match_cpu`).

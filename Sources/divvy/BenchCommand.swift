@@ -74,7 +74,7 @@ enum BenchCommand: CLICommand {
         let draft = try draftPath.map { path in try SpeculationOption.draft(at: path, for: loaded!) }
         let wanted = Set(arguments[only].map { $0.split(separator: ",").map(String.init) } ?? sections)
         var report = Report(model: path, threads: usedThreads, sgemmMinTokens: MatmulTuning.sgemmMinTokens,
-                            openBLASKernels: openBLASReady ? openBLASCore : "", loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
+                            openBLASKernels: openBLASCore, loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
         _ = try bench.prefill(tokens: 16, repeats: 1)   // touch the weights once
         if wanted.contains("prefill") {
             step("prefill")

@@ -28,7 +28,7 @@ void dv_set_thread_level(int level);
 
 /// Whether the matrix kernels prefetch weights ahead when a pass holds one token (as they always
 /// do for two or more): on Intel CPUs, whose hardware prefetchers fall behind a one-token pass
-/// (Xeon family 6 model 207: 1.5B decode +50%); not on AMD's, where it cost 5–20% (Zen 4).
+/// (Xeon family 6 model 207: 1.5B decode +26–46%); not on AMD's, where it cost 5–20% (Zen 4).
 int dv_prefetch_one_token(void);
 /// Sets that choice for every thread (0 off, 1 on, negative: the CPU's default again): benchmarks, tests.
 void dv_set_prefetch_one_token(int on);
