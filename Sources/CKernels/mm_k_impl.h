@@ -71,6 +71,11 @@ DV_INLINE void FN(q4k_nibbles)(const uint8_t *blk, __m256i q[8]) {
     }
 }
 
+// ddx[t] = d·dx[t]: a block's weight scale times each token's activation scale (dxb: 8 floats).
+DV_INLINE void FN(block_ddx)(float d, const float *dxb, float ddx[8]) {
+    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_loadu_ps(dxb)));
+}
+
 // Each token's lane sums (DOT_ACC) of the weight vectors w[8] of block b against its activations
 // in kernel order: lo[t] over w[2m] and values 64m..<64m+32, hi[t] over w[2m + 1] and the next 32.
 DV_INLINE void FN(lane_sums)(const __m256i w[8], const dv_xq256 *x, size_t ldx, int b, const int NT,
@@ -130,7 +135,7 @@ DV_INLINE void FN(unpack_q4_K)(const uint8_t *blk, Q4K_UNPACKED *u) {
 DV_INLINE void FN(dot_q4_K)(const Q4K_UNPACKED *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
                             const int NT, __m256 *acc) {
     float ddx[8];
-    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
+    FN(block_ddx)(u->d, dxb, ddx);
     __m256i lo[NT_MAX], hi[NT_MAX];
     FN(lane_sums)(u->q, x, ldx, b, NT, lo, hi);
     for (int t = 0; t < NT; t++) {
@@ -158,7 +163,7 @@ DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, Q6K_UNPACKED *u) {
 DV_INLINE void FN(dot_q6_K)(const Q6K_UNPACKED *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
                             const int NT, __m256 *acc) {
     float ddx[8];
-    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
+    FN(block_ddx)(u->d, dxb, ddx);
     __m256i sumi[NT_MAX];
     for (int t = 0; t < NT; t++)
         sumi[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), u->sc_m32);
@@ -192,7 +197,7 @@ DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, Q6K_UNPACKED *u) {
 DV_INLINE void FN(dot_q6_K)(const Q6K_UNPACKED *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
                             const int NT, __m256 *acc) {
     float ddx[8];
-    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(u->d), _mm256_loadu_ps(dxb)));
+    FN(block_ddx)(u->d, dxb, ddx);
     __m256i lo[NT_MAX], hi[NT_MAX];
     FN(lane_sums)(u->v, x, ldx, b, NT, lo, hi);
     for (int t = 0; t < NT; t++) {
