@@ -12,7 +12,7 @@ int dv_cpu_level(void) {
         return 0;
     if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512f") &&
         __builtin_cpu_supports("avx512bw"))
-        return 2;
+        return __builtin_cpu_is("intel") ? 3 : 2;
     return 1;
 #else
     return 0;

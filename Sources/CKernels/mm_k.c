@@ -1,5 +1,6 @@
-// Q4_K / Q6_K matrix kernels against dv_xq256 activations: AVX2 and AVX-512 VNNI (vpdpbusd and
-// vpdpwssd fuse the byte / int16 multiply-adds) builds of mm_k_impl.h, chosen at run time.
+// Q4_K / Q6_K matrix kernels against dv_xq256 activations: AVX2, AVX-512 VNNI (vpdpbusd and
+// vpdpwssd fuse the byte / int16 multiply-adds) on 256-bit vectors, and the same on 512-bit
+// vectors, builds of mm_k_impl.h chosen at run time.
 // Swift twins: KernelReference.swift.
 #include "common.h"
 
@@ -55,10 +56,37 @@ typedef struct {
     float d;
 } dv_q6k_unpacked_vnni;
 
+/// Block b of 16 Q4_K rows unpacked by the 512-bit build, rows in lanes (mm_k_impl.h's unpack_q4_K_rows).
+typedef struct {
+    __m512i q[64];      // quad p: lane r = row r's 4 weights at activation bytes 4p..4p+3
+    __m512i scales[8];  // sub-block j's scale s_j, lane r
+    __m512i mins[8];    // sub-block j's min m_j in both int16 halves, lane r
+    __m512 d, ndmin;    // d and −dmin, lane r
+} dv_q4k_rows16;
+
+/// A Q6_K block unpacked by the 512-bit build (mm_k_impl.h's unpack_q6_K).
+typedef struct {
+    __m512i v[4];     // the 6-bit values, 64 a vector
+    __m512i sc;       // group scales in the lane sums' int32 lanes
+    __m512i sc_m32;   // −32·scale per group (int16) in the low half
+    float d;
+} dv_q6k_unpacked_zmm;
+
+/// Sum of the 16 lanes of v: its halves added, then dv_hsum_ps.
+__attribute__((target("avx2,fma,f16c,avx512f"))) DV_INLINE float dv_hsum512_ps(__m512 v) {
+    const __m256 high = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+    return dv_hsum_ps(_mm256_add_ps(_mm512_castps512_ps256(v), high));
+}
+
 /// Prefetches bytes [p, p + bytes) into L1.
 DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
     for (int i = 0; i < bytes; i += 64) _mm_prefetch((const char *)p + i, _MM_HINT_T0);
 }
+
+#define DV_ZMM 0
+#define ACC_T __m256
+#define ACC_ZERO _mm256_setzero_ps
+#define ACC_HSUM dv_hsum_ps
 
 #define DV_VARIANT avx2
 #define NT_MAX 4
@@ -96,6 +124,40 @@ DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
 #undef Q6K_UNPACKED
 #undef DOT_ACC
 #undef MADD_ACC
+#undef DV_ZMM
+#undef ACC_T
+#undef ACC_ZERO
+#undef ACC_HSUM
 
-DV_DISPATCH(mm_q4_K, dv_xq256)
-DV_DISPATCH(mm_q6_K, dv_xq256)
+#define DV_VARIANT zmm
+#define DV_ZMM 1
+#define NT_MAX 8
+#define Q4K_UNPACKED dv_q4k_rows16
+#define Q6K_UNPACKED dv_q6k_unpacked_zmm
+#define ACC_T __m512
+#define ACC_ZERO _mm512_setzero_ps
+#define ACC_HSUM dv_hsum512_ps
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni"))), apply_to = function)
+#include "mm_k_impl.h"
+#pragma clang attribute pop
+#undef DV_VARIANT
+#undef DV_ZMM
+#undef NT_MAX
+#undef Q4K_UNPACKED
+#undef Q6K_UNPACKED
+#undef ACC_T
+#undef ACC_ZERO
+#undef ACC_HSUM
+
+/// dv_NAME: the 512-bit build on CPUs that run 512-bit vectors whole (level 3), else as DV_DISPATCH.
+#define DV_DISPATCH_K(NAME)                                                                         \
+void dv_##NAME(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt, \
+               float *y, size_t ldy) {                                                              \
+    const int level = dv_kernel_level();                                                            \
+    if (level >= 3) NAME##_zmm(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                           \
+    else if (level == 2) NAME##_vnni(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                     \
+    else NAME##_avx2(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                     \
+}
+
+DV_DISPATCH_K(mm_q4_K)
+DV_DISPATCH_K(mm_q6_K)

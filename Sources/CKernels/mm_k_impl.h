@@ -1,5 +1,6 @@
-// Included twice by mm_k.c (AVX2, and AVX-512 VNNI). NT_MAX tokens share one unpacking of a weight
-// block. MADD_ACC(acc, p16, s16) adds each 32-bit lane's two int16 products. DOT_ACC(acc, u8, s8)
+// Included three times by mm_k.c: AVX2, AVX-512 VNNI on 256-bit vectors, and VNNI on 512-bit
+// vectors (DV_ZMM, Intel CPUs), whose Q4_K kernel puts rows in lanes instead (mm_q4_K_zmm below).
+// NT_MAX tokens share one unpacking of a weight block. MADD_ACC(acc, p16, s16) adds each 32-bit lane's two int16 products. DOT_ACC(acc, u8, s8)
 // adds byte products to acc:
 // - VNNI: each 32-bit lane's four (vpdpbusd);
 // - AVX2 (DV_INT16_SUMS): each int16 lane's two (vpmaddubsw), so the sums stay int16 and are widened once,
@@ -19,6 +20,7 @@
 // tokens' dots with it. The fused rows (row_*) unpack into registers block by block; the tiles
 // of many tokens (K_TILES) unpack a chunk of rows once into memory and run every token group over
 // it (row_*_unpacked). Both give the same sums.
+// ACC_T: the float accumulators' vector type (__m256, or __m512 in the 512-bit build).
 
 // Q4_K: value = d·s_j·q − dmin·m_j (sub-block j of 32 values = groups 2j, 2j+1);
 // dot = d·dx·Σ_j s_j Σ q·xq − dmin·Σ_j m_j·sums_j (sums_j = dx·(bsum_2j + bsum_2j+1)).
@@ -60,6 +62,305 @@ DV_INLINE __m256i FN(q6k_offsets)(__m128i sc) {
     return _mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(_mm256_cvtepi8_epi16(sc), 5));
 }
 
+// ddx[t] = d·dx[t]: a block's weight scale times each token's activation scale (dxb: 8 floats).
+DV_INLINE void FN(block_ddx)(float d, const float *dxb, float ddx[8]) {
+    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_loadu_ps(dxb)));
+}
+
+#if DV_ZMM
+// The 512-bit build. Q6_K: vector m of a block joins weight vectors 2m and 2m + 1 (lane_sums of
+// the other builds), so one vpdpbusd takes 64 of a token's activations and one accumulator holds
+// both lo (int32 lanes 0..7) and hi (lanes 8..15) sums. Q4_K: below.
+
+// Each token's 16 lane sums of block b: s[t] = lo[t] | hi[t] (lane_sums) in one vector.
+DV_INLINE void FN(lane_sums512)(const __m512i w[4], const dv_xq256 *x, size_t ldx, int b, const int NT,
+                                __m512i s[NT_MAX]) {
+    for (int t = 0; t < NT; t++) s[t] = _mm512_setzero_si512();
+    for (int m = 0; m < 4; m++)
+        for (int t = 0; t < NT; t++)
+            s[t] = _mm512_dpbusd_epi32(s[t], w[m], _mm512_loadu_si512((const void *)(x[t * ldx + b].q + 64 * m)));
+}
+
+// Q4_K on this build: rows in lanes (mm_q4_K_rows below), a 16-row tile of a block unpacked
+// once (Q4K_UNPACKED, dv_q4k_rows16 in mm_k.c) and run over every token: quad p of the tile holds,
+// in lane r, row r's four weights at activation bytes 4p..4p+3, so one vpdpbusd with the token's
+// four bytes broadcast adds 4 products to each of 16 rows. Per block and token, every row gets
+// the exact integers I = Σ_j s_j·Σ_{sub-block j} q·xq and J = Σ_j m_j·Σ_{sub-block j} xq, then
+// acc = fma(I, d·dx, acc), acc = fma(J, −dmin·dx, acc): one rounding sequence, however the
+// tokens are grouped.
+
+// Transposes 16 rows of 16 int32 (r[i]: row i) in place: afterwards r[i] holds column i, row j
+// in lane j.
+DV_INLINE void FN(transpose16_epi32)(__m512i r[16]) {
+    __m512i t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+    }
+    for (int q = 0; q < 4; q++) {  // rows 4q..4q+3: r[4q + e] = element e of each 128-bit lane
+        r[4 * q] = _mm512_unpacklo_epi64(t[4 * q], t[4 * q + 2]);
+        r[4 * q + 1] = _mm512_unpackhi_epi64(t[4 * q], t[4 * q + 2]);
+        r[4 * q + 2] = _mm512_unpacklo_epi64(t[4 * q + 1], t[4 * q + 3]);
+        r[4 * q + 3] = _mm512_unpackhi_epi64(t[4 * q + 1], t[4 * q + 3]);
+    }
+    for (int e = 0; e < 4; e++) {  // 128-bit lane L of r[4q + e] → lane q of column 4L + e
+        const __m512i v0 = _mm512_shuffle_i32x4(r[e], r[4 + e], 0x44), v1 = _mm512_shuffle_i32x4(r[e], r[4 + e], 0xee);
+        const __m512i v2 = _mm512_shuffle_i32x4(r[8 + e], r[12 + e], 0x44), v3 = _mm512_shuffle_i32x4(r[8 + e], r[12 + e], 0xee);
+        t[e] = _mm512_shuffle_i32x4(v0, v2, 0x88);
+        t[4 + e] = _mm512_shuffle_i32x4(v0, v2, 0xdd);
+        t[8 + e] = _mm512_shuffle_i32x4(v1, v3, 0x88);
+        t[12 + e] = _mm512_shuffle_i32x4(v1, v3, 0xdd);
+    }
+    for (int i = 0; i < 16; i++) r[i] = t[i];
+}
+
+// Block b of rows 0 ..< rows (≤ 16; the rest zero) at w, unpacked into u.
+DV_INLINE void FN(unpack_q4_K_rows)(const uint8_t *w, size_t row_bytes, int rows, int b, Q4K_UNPACKED *u) {
+    _Alignas(64) uint8_t values[16][256];  // each row's weights (0..15) in activation order
+    _Alignas(64) int32_t scales[8][16], mins[8][16];
+    _Alignas(64) float d[16], ndmin[16];
+    const __m256i m4 = _mm256_set1_epi8(15);
+    for (int r = 0; r < 16; r++) {
+        if (r >= rows) {
+            memset(values[r], 0, 256);
+            for (int j = 0; j < 8; j++) scales[j][r] = mins[j][r] = 0;
+            d[r] = ndmin[r] = 0;
+            continue;
+        }
+        const uint8_t *blk = w + (size_t)r * row_bytes + (size_t)b * 144;
+        uint64_t S, M;
+        q4k_scales(blk + 4, &S, &M);
+        for (int j = 0; j < 8; j++) {
+            const int32_t m = (int32_t)((M >> 8 * j) & 0xff);
+            scales[j][r] = (int32_t)((S >> 8 * j) & 0xff);
+            mins[j][r] = m | m << 16;
+        }
+        d[r] = dv_h2f(blk);
+        ndmin[r] = -dv_h2f(blk + 2);
+        __m256i g[4];
+        FN(q4k_groups)(blk, g);
+        for (int m = 0; m < 4; m++) {
+            _mm256_store_si256((__m256i *)(values[r] + 64 * m), _mm256_and_si256(g[m], m4));
+            _mm256_store_si256((__m256i *)(values[r] + 64 * m + 32), _mm256_and_si256(_mm256_srli_epi16(g[m], 4), m4));
+        }
+    }
+    for (int c = 0; c < 4; c++) {
+        __m512i q[16];
+        for (int r = 0; r < 16; r++) q[r] = _mm512_load_si512((const void *)(values[r] + 64 * c));
+        FN(transpose16_epi32)(q);
+        for (int i = 0; i < 16; i++) u->q[16 * c + i] = q[i];
+    }
+    for (int j = 0; j < 8; j++) {
+        u->scales[j] = _mm512_load_si512((const void *)scales[j]);
+        u->mins[j] = _mm512_load_si512((const void *)mins[j]);
+    }
+    u->d = _mm512_load_ps(d);
+    u->ndmin = _mm512_load_ps(ndmin);
+}
+
+// Adds block b's dots of NT tokens (x[t·ldx + b]) to acc[t] (lane r: row r).
+DV_INLINE void FN(dot_q4_K_rows)(const Q4K_UNPACKED *u, const dv_xq256 *x, size_t ldx, int b, const int NT,
+                                 __m512 acc[NT_MAX]) {
+    __m512i sums[NT_MAX];
+    const uint8_t *xt[NT_MAX];
+    for (int t = 0; t < NT; t++) {
+        sums[t] = _mm512_setzero_si512();
+        xt[t] = (const uint8_t *)x[t * ldx + b].q;
+    }
+    for (int g = 0; g < 16; g++) {  // group g = 4a + 2k + h: values 64a + 32k + 16h + 4m + e, quads 16m + 8k + 4h + a
+        const int p = 8 * ((g >> 1) & 1) + 4 * (g & 1) + (g >> 2);
+        const __m512i w0 = u->q[p], w1 = u->q[p + 16], w2 = u->q[p + 32], w3 = u->q[p + 48];
+        for (int t = 0; t < NT; t++) {
+            const uint8_t *xq = xt[t] + 4 * p;
+            __m512i s = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w0, _mm512_set1_epi32((int)dv_u32(xq)));
+            s = _mm512_dpbusd_epi32(s, w1, _mm512_set1_epi32((int)dv_u32(xq + 64)));
+            s = _mm512_dpbusd_epi32(s, w2, _mm512_set1_epi32((int)dv_u32(xq + 128)));
+            s = _mm512_dpbusd_epi32(s, w3, _mm512_set1_epi32((int)dv_u32(xq + 192)));
+            // s ≤ 16·15·128 fits the low int16; the scale's high int16 is 0.
+            sums[t] = _mm512_dpwssd_epi32(sums[t], s, u->scales[g >> 1]);
+        }
+    }
+    for (int t = 0; t < NT; t++) {
+        const __m512 dx = _mm512_set1_ps(x[t * ldx + b].d);
+        acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums[t]), _mm512_mul_ps(u->d, dx), acc[t]);
+        sums[t] = _mm512_setzero_si512();
+        const uint8_t *bsums = (const uint8_t *)x[t * ldx + b].bsums;  // groups 2j, 2j + 1: sub-block j
+        for (int j = 0; j < 8; j++)
+            sums[t] = _mm512_dpwssd_epi32(sums[t], _mm512_set1_epi32((int)dv_u32(bsums + 4 * j)), u->mins[j]);
+        acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums[t]), _mm512_mul_ps(u->ndmin, dx), acc[t]);
+    }
+}
+
+// NT ≤ NT_MAX tokens over the tile's blocks: acc loaded from y (after the first chunk), stored back.
+DV_INLINE void FN(q4_K_rows_tokens)(const Q4K_UNPACKED *tile, int blocks, const dv_xq256 *x, int nb, int k,
+                                    const int NT, __mmask16 lanes, float *y, size_t ldy) {
+    __m512 acc[NT_MAX];
+    for (int t = 0; t < NT; t++) acc[t] = k == 0 ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(lanes, y + (size_t)t * ldy);
+    for (int b = 0; b < blocks; b++) FN(dot_q4_K_rows)(tile + b, x, (size_t)nb, k + b, NT, acc);
+    for (int t = 0; t < NT; t++) _mm512_mask_storeu_ps(y + (size_t)t * ldy, lanes, acc[t]);
+}
+
+// Σ of each of four vectors' 8 lanes (v[0..3]) into lanes 0..3, exactly (integers).
+DV_INLINE __m128i FN(sum4x8_epi32)(const __m256i v[4]) {
+    const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
+    return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+}
+
+// Few tokens: a row at a time, each block unpacked into registers once for the NT tokens, with
+// the integers I and J of the tiles and the same two fmas per block (in lanes of four tokens), so
+// that a token's sums do not depend on the path. dx: k_scales of the NT tokens; out[t]: token
+// t's dot (x + t·ldx: its blocks).
+DV_INLINE void FN(q4_K_row_fused)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx,
+                                  int ahead, const int NT, float *out) {
+    const int lo = (int)0x80808000u, hi = (int)0x80808001u;  // lane sum L's sub-block scale (low int16)
+    const __m512i scale_order = _mm512_setr_epi32(lo, lo + 2, lo + 4, lo + 6, lo, lo + 2, lo + 4, lo + 6,
+                                                  hi, hi + 2, hi + 4, hi + 6, hi, hi + 2, hi + 4, hi + 6);
+    const __m256i min_order = _mm256_setr_epi8(0, -128, 0, -128, 1, -128, 1, -128, 2, -128, 2, -128, 3, -128, 3, -128,
+                                               4, -128, 4, -128, 5, -128, 5, -128, 6, -128, 6, -128, 7, -128, 7, -128);
+    const __m512i m4 = _mm512_set1_epi8(15);
+    enum { QUADS = (NT_MAX + 3) / 4 };
+    const int quads = (NT + 3) / 4;
+    __m128 acc[QUADS];
+    for (int c = 0; c < quads; c++) acc[c] = _mm_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+        const uint8_t *blk = wr + (size_t)b * 144;
+        if (ahead && b % K_CHUNK == 0) k_prefetch(blk + DV_PREFETCH_AHEAD, (nb - b < K_CHUNK ? nb - b : K_CHUNK) * 144);
+        uint64_t S, M;
+        q4k_scales(blk + 4, &S, &M);
+        const __m512i scales = _mm512_shuffle_epi8(_mm512_set1_epi64((long long)S), scale_order);
+        const __m256i mins = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)M), min_order);  // group g: m_{g/2}
+        __m256i g[4];
+        FN(q4k_groups)(blk, g);
+        // Vector m: low nibbles (lanes 0..7) and high ones (8..15) of group m; lane L of the sums
+        // holds sub-block 2·(L mod 4), plus 1 for L ≥ 8.
+        __m512i w[4];
+        for (int m = 0; m < 4; m++)
+            w[m] = _mm512_and_si512(_mm512_inserti64x4(_mm512_castsi256_si512(g[m]), _mm256_srli_epi16(g[m], 4), 1), m4);
+        __m256i i8[4 * QUADS], j8[4 * QUADS];
+        for (int t = 0; t < (NT == 1 ? 1 : 4 * quads); t++) {
+            if (t >= NT) { i8[t] = j8[t] = _mm256_setzero_si256(); continue; }
+            const dv_xq256 *xb = x + (size_t)t * ldx + b;
+            __m512i s = _mm512_setzero_si512();
+            for (int m = 0; m < 4; m++) s = _mm512_dpbusd_epi32(s, w[m], _mm512_loadu_si512((const void *)(xb->q + 64 * m)));
+            const __m512i i16 = _mm512_madd_epi16(s, scales);
+            i8[t] = _mm256_add_epi32(_mm512_castsi512_si256(i16), _mm512_extracti64x4_epi64(i16, 1));
+            j8[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)xb->bsums), mins);
+        }
+        const __m128 d = _mm_set1_ps(dv_h2f(blk)), ndmin = _mm_set1_ps(-dv_h2f(blk + 2));
+        if (NT == 1) {  // one token (decode): I and J side by side in one reduction
+            __m256i ij = _mm256_hadd_epi32(i8[0], j8[0]);  // per half: I I J J
+            ij = _mm256_hadd_epi32(ij, ij);                 // per half: I J I J
+            const __m128 f = _mm_cvtepi32_ps(_mm_add_epi32(_mm256_castsi256_si128(ij), _mm256_extracti128_si256(ij, 1)));
+            const __m128 dx1 = _mm_set1_ps(dx[8 * b]);
+            acc[0] = _mm_fmadd_ss(f, _mm_mul_ss(d, dx1), acc[0]);
+            acc[0] = _mm_fmadd_ss(_mm_movehdup_ps(f), _mm_mul_ss(ndmin, dx1), acc[0]);
+            continue;
+        }
+        for (int c = 0; c < quads; c++) {
+            const __m128 dx4 = _mm_loadu_ps(dx + 8 * b + 4 * c);
+            acc[c] = _mm_fmadd_ps(_mm_cvtepi32_ps(FN(sum4x8_epi32)(i8 + 4 * c)), _mm_mul_ps(d, dx4), acc[c]);
+            acc[c] = _mm_fmadd_ps(_mm_cvtepi32_ps(FN(sum4x8_epi32)(j8 + 4 * c)), _mm_mul_ps(ndmin, dx4), acc[c]);
+        }
+    }
+    for (int c = 0; c < quads; c++) {
+        float lanes[4];
+        _mm_storeu_ps(lanes, acc[c]);
+        for (int i = 0; i < 4 && 4 * c + i < NT; i++) out[4 * c + i] = lanes[i];
+    }
+}
+
+// One token: q4_K_row_one, row by row. More: rows in tiles of 16 × K_ROWS_CHUNK blocks (21 KiB,
+// in L1), each unpacked once and run over all the tokens in groups of NT_MAX.
+#define K_ROWS_CHUNK 4
+static void FN(mm_q4_K)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt,
+                        float *y, size_t ldy) {
+    _Alignas(64) Q4K_UNPACKED tile[K_ROWS_CHUNK];
+    if (nb <= 0) {
+        for (int t = 0; t < nt; t++) memset(y + (size_t)t * ldy + r0, 0, sizeof(float) * (size_t)(r1 - r0));
+        return;
+    }
+    if (nt <= NT_MAX) {
+        float out[NT_MAX], dx[8 * nb];
+        const int ahead = nt > 1 || dv_prefetch_single();
+        k_scales(x, nb, nb, nt, dx);
+        for (int r = r0; r < r1; r++) {
+            const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes;
+            switch (nt) {
+            case 1: FN(q4_K_row_fused)(wr, nb, x, (size_t)nb, dx, ahead, 1, out); break;
+            case 2: FN(q4_K_row_fused)(wr, nb, x, (size_t)nb, dx, ahead, 2, out); break;
+            case 3: FN(q4_K_row_fused)(wr, nb, x, (size_t)nb, dx, ahead, 3, out); break;
+            case 4: FN(q4_K_row_fused)(wr, nb, x, (size_t)nb, dx, ahead, 4, out); break;
+            case 5: FN(q4_K_row_fused)(wr, nb, x, (size_t)nb, dx, ahead, 5, out); break;
+            case 6: FN(q4_K_row_fused)(wr, nb, x, (size_t)nb, dx, ahead, 6, out); break;
+            case 7: FN(q4_K_row_fused)(wr, nb, x, (size_t)nb, dx, ahead, 7, out); break;
+            default: FN(q4_K_row_fused)(wr, nb, x, (size_t)nb, dx, ahead, 8, out); break;
+            }
+            for (int t = 0; t < nt; t++) y[(size_t)t * ldy + r] = out[t];
+        }
+        return;
+    }
+    for (int ra = r0; ra < r1; ra += 16) {
+        const int rows = r1 - ra < 16 ? r1 - ra : 16;
+        const __mmask16 lanes = (__mmask16)((1u << rows) - 1);
+        const uint8_t *wr = (const uint8_t *)w + (size_t)ra * row_bytes;
+        for (int k = 0; k < nb; k += K_ROWS_CHUNK) {
+            const int blocks = nb - k < K_ROWS_CHUNK ? nb - k : K_ROWS_CHUNK;
+            // The next chunk's bytes (or the next tile's first) are fetched while this one runs.
+            const int kn = k + K_ROWS_CHUNK < nb ? k + K_ROWS_CHUNK : 0;
+            const uint8_t *next = kn ? wr + (size_t)kn * 144 : wr + 16 * row_bytes;
+            const int next_rows = kn ? rows : (r1 - ra - 16 < 16 ? r1 - ra - 16 : 16);
+            for (int i = 0; i < next_rows; i++)
+                k_prefetch(next + (size_t)i * row_bytes, (nb - kn < K_ROWS_CHUNK ? nb - kn : K_ROWS_CHUNK) * 144);
+            for (int b = 0; b < blocks; b++) FN(unpack_q4_K_rows)(wr, row_bytes, rows, k + b, &tile[b]);
+            for (int t = 0; t < nt; t += NT_MAX) {
+                const int n = nt - t < NT_MAX ? nt - t : NT_MAX;
+                const dv_xq256 *xt = x + (size_t)t * nb;
+                float *yt = y + (size_t)t * ldy + ra;
+                switch (n) {
+                case 1: FN(q4_K_rows_tokens)(tile, blocks, xt, nb, k, 1, lanes, yt, ldy); break;
+                case 2: FN(q4_K_rows_tokens)(tile, blocks, xt, nb, k, 2, lanes, yt, ldy); break;
+                case 3: FN(q4_K_rows_tokens)(tile, blocks, xt, nb, k, 3, lanes, yt, ldy); break;
+                case 4: FN(q4_K_rows_tokens)(tile, blocks, xt, nb, k, 4, lanes, yt, ldy); break;
+                case 5: FN(q4_K_rows_tokens)(tile, blocks, xt, nb, k, 5, lanes, yt, ldy); break;
+                case 6: FN(q4_K_rows_tokens)(tile, blocks, xt, nb, k, 6, lanes, yt, ldy); break;
+                case 7: FN(q4_K_rows_tokens)(tile, blocks, xt, nb, k, 7, lanes, yt, ldy); break;
+                default: FN(q4_K_rows_tokens)(tile, blocks, xt, nb, k, NT_MAX, lanes, yt, ldy); break;
+                }
+            }
+        }
+    }
+}
+#undef K_ROWS_CHUNK
+
+// Q6_K: v[m] = values 64m..<64m+64 (q6k_values' vectors 2m and 2m + 1); sc: lane L's group scale
+// (L < 8: groups 0 4 8 12 1 5 9 13, else 2 6 10 14 3 7 11 15), int32; sc_m32: −32·scale per
+// group (int16) in the low half, zeros in the high one.
+DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, Q6K_UNPACKED *u) {
+    const __m128i group_order = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    const __m128i sc = _mm_loadu_si128((const __m128i *)(blk + 192));
+    u->sc = _mm512_cvtepi8_epi32(_mm_shuffle_epi8(sc, group_order));
+    u->sc_m32 = _mm512_zextsi256_si512(FN(q6k_offsets)(sc));
+    u->d = dv_h2f(blk + 208);
+    __m256i v[8];
+    FN(q6k_values)(blk, v);
+    for (int m = 0; m < 4; m++) u->v[m] = _mm512_inserti64x4(_mm512_castsi256_si512(v[2 * m]), v[2 * m + 1], 1);
+}
+
+// Each 32-bit lane sums one group's 16 byte products, then takes its scale (a group sum,
+// ≤ 16·63·128, needs the int32 multiply).
+DV_INLINE void FN(dot_q6_K)(const Q6K_UNPACKED *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
+                            const int NT, ACC_T *acc) {
+    float ddx[8];
+    FN(block_ddx)(u->d, dxb, ddx);
+    __m512i s[NT_MAX];
+    FN(lane_sums512)(u->v, x, ldx, b, NT, s);
+    for (int t = 0; t < NT; t++) {
+        const __m512i bsums = _mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums));
+        const __m512i sumi = _mm512_dpwssd_epi32(_mm512_mullo_epi32(s[t], u->sc), bsums, u->sc_m32);
+        acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(ddx[t]), acc[t]);
+    }
+}
+#else
 // q[2m], q[2m + 1]: the low and high nibbles of transposed group m (q4k_groups).
 DV_INLINE void FN(q4k_nibbles)(const uint8_t *blk, __m256i q[8]) {
     const __m256i m4 = _mm256_set1_epi8(15);
@@ -69,11 +370,6 @@ DV_INLINE void FN(q4k_nibbles)(const uint8_t *blk, __m256i q[8]) {
         q[2 * m] = _mm256_and_si256(g[m], m4);
         q[2 * m + 1] = _mm256_and_si256(_mm256_srli_epi16(g[m], 4), m4);
     }
-}
-
-// ddx[t] = d·dx[t]: a block's weight scale times each token's activation scale (dxb: 8 floats).
-DV_INLINE void FN(block_ddx)(float d, const float *dxb, float ddx[8]) {
-    _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_loadu_ps(dxb)));
 }
 
 // Each token's lane sums (DOT_ACC) of the weight vectors w[8] of block b against its activations
@@ -133,7 +429,7 @@ DV_INLINE void FN(unpack_q4_K)(const uint8_t *blk, Q4K_UNPACKED *u) {
 
 // Adds block b's dots of NT tokens to acc (dxb: the block's 8 activation scales).
 DV_INLINE void FN(dot_q4_K)(const Q4K_UNPACKED *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
-                            const int NT, __m256 *acc) {
+                            const int NT, ACC_T *acc) {
     float ddx[8];
     FN(block_ddx)(u->d, dxb, ddx);
     __m256i lo[NT_MAX], hi[NT_MAX];
@@ -161,7 +457,7 @@ DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, Q6K_UNPACKED *u) {
 
 // Values ≤ 63: two groups' byte products share an int16 sum (≤ 32,256), widened by the scales.
 DV_INLINE void FN(dot_q6_K)(const Q6K_UNPACKED *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
-                            const int NT, __m256 *acc) {
+                            const int NT, ACC_T *acc) {
     float ddx[8];
     FN(block_ddx)(u->d, dxb, ddx);
     __m256i sumi[NT_MAX];
@@ -195,7 +491,7 @@ DV_INLINE void FN(unpack_q6_K)(const uint8_t *blk, Q6K_UNPACKED *u) {
 
 // Each 32-bit lane sums one group's 16 byte products (vpdpbusd), then takes its scale.
 DV_INLINE void FN(dot_q6_K)(const Q6K_UNPACKED *u, const dv_xq256 *x, size_t ldx, int b, const float *dxb,
-                            const int NT, __m256 *acc) {
+                            const int NT, ACC_T *acc) {
     float ddx[8];
     FN(block_ddx)(u->d, dxb, ddx);
     __m256i lo[NT_MAX], hi[NT_MAX];
@@ -207,30 +503,33 @@ DV_INLINE void FN(dot_q6_K)(const Q6K_UNPACKED *u, const dv_xq256 *x, size_t ldx
     }
 }
 #endif
+#endif  // DV_ZMM
 
 // ROW(row_T): the fused row, a block unpacked into registers at a time; ROW(row_T_unpacked): the
 // row over nb unpacked blocks (wr: UNPACKED[nb]), for the tiles.
 #define K_ROWS(T, UNPACKED, BLOCK_BYTES)                                                           \
 DV_INLINE void FN(row_##T)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx, \
                            const int NT, float *out) {                                             \
-    __m256 acc[NT_MAX];                                                                            \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                     \
+    ACC_T acc[NT_MAX];                                                                             \
+    for (int t = 0; t < NT; t++) acc[t] = ACC_ZERO();                                              \
     for (int b = 0; b < nb; b++) {                                                                 \
         UNPACKED u;                                                                                \
         FN(unpack_##T)(wr + (size_t)b * BLOCK_BYTES, &u);                                          \
         FN(dot_##T)(&u, x, ldx, b, dx + 8 * b, NT, acc);                                           \
     }                                                                                              \
-    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);                                      \
+    for (int t = 0; t < NT; t++) out[t] = ACC_HSUM(acc[t]);                                        \
 }                                                                                                  \
 DV_INLINE void FN(row_##T##_unpacked)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx,   \
                                       const float *dx, const int NT, float *out) {                 \
     const UNPACKED *blocks = (const UNPACKED *)wr;                                                 \
-    __m256 acc[NT_MAX];                                                                            \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                     \
+    ACC_T acc[NT_MAX];                                                                             \
+    for (int t = 0; t < NT; t++) acc[t] = ACC_ZERO();                                              \
     for (int b = 0; b < nb; b++) FN(dot_##T)(blocks + b, x, ldx, b, dx + 8 * b, NT, acc);          \
-    for (int t = 0; t < NT; t++) out[t] = dv_hsum_ps(acc[t]);                                      \
+    for (int t = 0; t < NT; t++) out[t] = ACC_HSUM(acc[t]);                                        \
 }
+#if !DV_ZMM
 K_ROWS(q4_K, Q4K_UNPACKED, 144)
+#endif
 K_ROWS(q6_K, Q6K_UNPACKED, 210)
 #undef K_ROWS
 
@@ -250,9 +549,13 @@ static void FN(ROW##_n)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx
     default: FN(ROW)(wr, nb, x, ldx, dx, NT_MAX, out); break;                                      \
     }                                                                                              \
 }
+#if !DV_ZMM
 ROW_N(row_q4_K)
+#endif
 ROW_N(row_q6_K)
+#if !DV_ZMM
 ROW_N(row_q4_K_unpacked)
+#endif
 ROW_N(row_q6_K_unpacked)
 #undef ROW_N
 
@@ -285,7 +588,9 @@ static void FN(NAME##_fused)(const void *w, size_t row_bytes, int nb, int r0, in
         }                                                                                          \
     }                                                                                              \
 }
+#if !DV_ZMM
 K_MM(mm_q4_K, row_q4_K, 144)
+#endif
 K_MM(mm_q6_K, row_q6_K, 210)
 #undef K_MM
 
@@ -295,7 +600,7 @@ K_MM(mm_q6_K, row_q6_K, 210)
 #define K_TILES(NAME, UNPACK, ROW, UNPACKED, BLOCK_BYTES)                                          \
 static void FN(NAME##_tiles)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, \
                              int nt, float *y, size_t ldy) {                                       \
-    _Alignas(32) UNPACKED tile[K_TILE_ROWS * K_CHUNK];                                             \
+    _Alignas(64) UNPACKED tile[K_TILE_ROWS * K_CHUNK];                                             \
     float out[NT_MAX], dx[8 * K_CHUNK];                                                            \
     for (int k = 0; k < nb; k += K_CHUNK) {                                                        \
         const int blocks = nb - k < K_CHUNK ? nb - k : K_CHUNK;                                    \
@@ -321,7 +626,9 @@ static void FN(NAME##_tiles)(const void *w, size_t row_bytes, int nb, int r0, in
         }                                                                                          \
     }                                                                                              \
 }
+#if !DV_ZMM
 K_TILES(mm_q4_K, unpack_q4_K, row_q4_K_unpacked, Q4K_UNPACKED, 144)
+#endif
 K_TILES(mm_q6_K, unpack_q6_K, row_q6_K_unpacked, Q6K_UNPACKED, 210)
 #undef K_TILES
 
@@ -331,6 +638,8 @@ void FN(NAME)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_
     if (nt > NT_MAX && nb > 0) FN(NAME##_tiles)(w, row_bytes, nb, r0, r1, x, nt, y, ldy);         \
     else FN(NAME##_fused)(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                \
 }
+#if !DV_ZMM
 K_PUBLIC(mm_q4_K)
+#endif
 K_PUBLIC(mm_q6_K)
 #undef K_PUBLIC

@@ -16,7 +16,9 @@ typedef struct { float d; float s; int8_t q[32]; } dv_xq32;
 typedef struct { int8_t q[256]; int16_t bsums[16]; float sums[8]; float d; float unused[7]; } dv_xq256;
 
 /// Instruction level detected on this CPU: 0 none usable (use Swift), 1 AVX2+FMA+F16C,
-/// 2 AVX2 plus AVX-512 F/VL/BW/VNNI (256-bit vpdpbusd, byte masks).
+/// 2 AVX2 plus AVX-512 F/VL/BW/VNNI (256-bit vpdpbusd, byte masks), 3 the same on an Intel CPU,
+/// which runs 512-bit vectors whole (the K-quant kernels then use them; AMD's Zen 4 splits them
+/// in halves, where they did not pay).
 int dv_cpu_level(void);
 /// The level the kernels use: the detected one unless lowered by dv_set_level (tests, benchmarks).
 int dv_level(void);
