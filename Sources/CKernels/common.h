@@ -5,6 +5,7 @@
 #include "CKernels.h"
 
 #define DV_AVX2 __attribute__((target("avx2,fma,f16c")))
+#define DV_AVX512 __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
 #define DV_INLINE static inline __attribute__((always_inline))
 
 extern int dv_level_;
@@ -77,10 +78,56 @@ DV_AVX2 DV_INLINE float dv_hsum_ps(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
+/// Σ of each of four vectors' 8 lanes (v[0..3]) into lanes 0..3, exactly (integers).
+DV_AVX2 DV_INLINE __m128i dv_sum4x8_epi32(const __m256i v[4]) {
+    const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
+    return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+}
+
+/// Transposes 16 rows of 16 int32 (r[i]: row i) in place: afterwards r[i] holds column i, row j
+/// in lane j.
+DV_AVX512 DV_INLINE void dv_transpose16_epi32(__m512i r[16]) {
+    __m512i t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+    }
+    for (int q = 0; q < 4; q++) {  // rows 4q..4q+3: r[4q + e] = element e of each 128-bit lane
+        r[4 * q] = _mm512_unpacklo_epi64(t[4 * q], t[4 * q + 2]);
+        r[4 * q + 1] = _mm512_unpackhi_epi64(t[4 * q], t[4 * q + 2]);
+        r[4 * q + 2] = _mm512_unpacklo_epi64(t[4 * q + 1], t[4 * q + 3]);
+        r[4 * q + 3] = _mm512_unpackhi_epi64(t[4 * q + 1], t[4 * q + 3]);
+    }
+    for (int e = 0; e < 4; e++) {  // 128-bit lane L of r[4q + e] → lane q of column 4L + e
+        const __m512i v0 = _mm512_shuffle_i32x4(r[e], r[4 + e], 0x44), v1 = _mm512_shuffle_i32x4(r[e], r[4 + e], 0xee);
+        const __m512i v2 = _mm512_shuffle_i32x4(r[8 + e], r[12 + e], 0x44), v3 = _mm512_shuffle_i32x4(r[8 + e], r[12 + e], 0xee);
+        t[e] = _mm512_shuffle_i32x4(v0, v2, 0x88);
+        t[4 + e] = _mm512_shuffle_i32x4(v0, v2, 0xdd);
+        t[8 + e] = _mm512_shuffle_i32x4(v1, v3, 0x88);
+        t[12 + e] = _mm512_shuffle_i32x4(v1, v3, 0xdd);
+    }
+    for (int i = 0; i < 16; i++) r[i] = t[i];
+}
+
 /// FN(name): name_<DV_VARIANT>, in the kernel files built twice (AVX2, AVX-512 VNNI) by inclusion.
 #define DV_CAT2(a, b) a##_##b
 #define DV_CAT(a, b) DV_CAT2(a, b)
 #define FN(name) DV_CAT(name, DV_VARIANT)
+
+/// Prefetches bytes [p, p + bytes) into L1.
+DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
+    for (int i = 0; i < bytes; i += 64) _mm_prefetch((const char *)p + i, _MM_HINT_T0);
+}
+
+/// dv_NAME: NAME's 512-bit kernel (NAME_zmm) on CPUs of level 3, else as DV_DISPATCH.
+#define DV_DISPATCH_ZMM(NAME, XQ)                                                                   \
+void dv_##NAME(const void *w, size_t row_bytes, int nb, int r0, int r1, const XQ *x, int nt,       \
+               float *y, size_t ldy) {                                                              \
+    const int level = dv_kernel_level();                                                            \
+    if (level >= 3) NAME##_zmm(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                           \
+    else if (level == 2) NAME##_vnni(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                     \
+    else NAME##_avx2(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                     \
+}
 
 /// dv_NAME: NAME's VNNI build where the CPU has it, else its AVX2 one (XQ: the activation blocks).
 #define DV_DISPATCH(NAME, XQ)                                                                       \

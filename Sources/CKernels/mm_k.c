@@ -78,11 +78,6 @@ __attribute__((target("avx2,fma,f16c,avx512f"))) DV_INLINE float dv_hsum512_ps(_
     return dv_hsum_ps(_mm256_add_ps(_mm512_castps512_ps256(v), high));
 }
 
-/// Prefetches bytes [p, p + bytes) into L1.
-DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
-    for (int i = 0; i < bytes; i += 64) _mm_prefetch((const char *)p + i, _MM_HINT_T0);
-}
-
 #define DV_ZMM 0
 #define ACC_T __m256
 #define ACC_ZERO _mm256_setzero_ps
@@ -149,15 +144,5 @@ DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
 #undef ACC_ZERO
 #undef ACC_HSUM
 
-/// dv_NAME: the 512-bit build on CPUs that run 512-bit vectors whole (level 3), else as DV_DISPATCH.
-#define DV_DISPATCH_K(NAME)                                                                         \
-void dv_##NAME(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt, \
-               float *y, size_t ldy) {                                                              \
-    const int level = dv_kernel_level();                                                            \
-    if (level >= 3) NAME##_zmm(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                           \
-    else if (level == 2) NAME##_vnni(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                     \
-    else NAME##_avx2(w, row_bytes, nb, r0, r1, x, nt, y, ldy);                                     \
-}
-
-DV_DISPATCH_K(mm_q4_K)
-DV_DISPATCH_K(mm_q6_K)
+DV_DISPATCH_ZMM(mm_q4_K, dv_xq256)
+DV_DISPATCH_ZMM(mm_q6_K, dv_xq256)

@@ -89,31 +89,6 @@ DV_INLINE void FN(lane_sums512)(const __m512i w[4], const dv_xq256 *x, size_t ld
 // acc = fma(I, d·dx, acc), acc = fma(J, −dmin·dx, acc): one rounding sequence, however the
 // tokens are grouped.
 
-// Transposes 16 rows of 16 int32 (r[i]: row i) in place: afterwards r[i] holds column i, row j
-// in lane j.
-DV_INLINE void FN(transpose16_epi32)(__m512i r[16]) {
-    __m512i t[16];
-    for (int i = 0; i < 16; i += 2) {
-        t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
-        t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
-    }
-    for (int q = 0; q < 4; q++) {  // rows 4q..4q+3: r[4q + e] = element e of each 128-bit lane
-        r[4 * q] = _mm512_unpacklo_epi64(t[4 * q], t[4 * q + 2]);
-        r[4 * q + 1] = _mm512_unpackhi_epi64(t[4 * q], t[4 * q + 2]);
-        r[4 * q + 2] = _mm512_unpacklo_epi64(t[4 * q + 1], t[4 * q + 3]);
-        r[4 * q + 3] = _mm512_unpackhi_epi64(t[4 * q + 1], t[4 * q + 3]);
-    }
-    for (int e = 0; e < 4; e++) {  // 128-bit lane L of r[4q + e] → lane q of column 4L + e
-        const __m512i v0 = _mm512_shuffle_i32x4(r[e], r[4 + e], 0x44), v1 = _mm512_shuffle_i32x4(r[e], r[4 + e], 0xee);
-        const __m512i v2 = _mm512_shuffle_i32x4(r[8 + e], r[12 + e], 0x44), v3 = _mm512_shuffle_i32x4(r[8 + e], r[12 + e], 0xee);
-        t[e] = _mm512_shuffle_i32x4(v0, v2, 0x88);
-        t[4 + e] = _mm512_shuffle_i32x4(v0, v2, 0xdd);
-        t[8 + e] = _mm512_shuffle_i32x4(v1, v3, 0x88);
-        t[12 + e] = _mm512_shuffle_i32x4(v1, v3, 0xdd);
-    }
-    for (int i = 0; i < 16; i++) r[i] = t[i];
-}
-
 // Block b of rows 0 ..< rows (≤ 16; the rest zero) at w, unpacked into u.
 DV_INLINE void FN(unpack_q4_K_rows)(const uint8_t *w, size_t row_bytes, int rows, int b, Q4K_UNPACKED *u) {
     _Alignas(64) uint8_t values[16][256];  // each row's weights (0..15) in activation order
@@ -147,7 +122,7 @@ DV_INLINE void FN(unpack_q4_K_rows)(const uint8_t *w, size_t row_bytes, int rows
     for (int c = 0; c < 4; c++) {
         __m512i q[16];
         for (int r = 0; r < 16; r++) q[r] = _mm512_load_si512((const void *)(values[r] + 64 * c));
-        FN(transpose16_epi32)(q);
+        dv_transpose16_epi32(q);
         for (int i = 0; i < 16; i++) u->q[16 * c + i] = q[i];
     }
     for (int j = 0; j < 8; j++) {
@@ -198,12 +173,6 @@ DV_INLINE void FN(q4_K_rows_tokens)(const Q4K_UNPACKED *tile, int blocks, const 
     for (int t = 0; t < NT; t++) acc[t] = k == 0 ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(lanes, y + (size_t)t * ldy);
     for (int b = 0; b < blocks; b++) FN(dot_q4_K_rows)(tile + b, x, (size_t)nb, k + b, NT, acc);
     for (int t = 0; t < NT; t++) _mm512_mask_storeu_ps(y + (size_t)t * ldy, lanes, acc[t]);
-}
-
-// Σ of each of four vectors' 8 lanes (v[0..3]) into lanes 0..3, exactly (integers).
-DV_INLINE __m128i FN(sum4x8_epi32)(const __m256i v[4]) {
-    const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
-    return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
 }
 
 // Few tokens: a row at a time, each block unpacked into registers once for the NT tokens, with
@@ -258,8 +227,8 @@ DV_INLINE void FN(q4_K_row_fused)(const uint8_t *wr, int nb, const dv_xq256 *x, 
         }
         for (int c = 0; c < quads; c++) {
             const __m128 dx4 = _mm_loadu_ps(dx + 8 * b + 4 * c);
-            acc[c] = _mm_fmadd_ps(_mm_cvtepi32_ps(FN(sum4x8_epi32)(i8 + 4 * c)), _mm_mul_ps(d, dx4), acc[c]);
-            acc[c] = _mm_fmadd_ps(_mm_cvtepi32_ps(FN(sum4x8_epi32)(j8 + 4 * c)), _mm_mul_ps(ndmin, dx4), acc[c]);
+            acc[c] = _mm_fmadd_ps(_mm_cvtepi32_ps(dv_sum4x8_epi32(i8 + 4 * c)), _mm_mul_ps(d, dx4), acc[c]);
+            acc[c] = _mm_fmadd_ps(_mm_cvtepi32_ps(dv_sum4x8_epi32(j8 + 4 * c)), _mm_mul_ps(ndmin, dx4), acc[c]);
         }
     }
     for (int c = 0; c < quads; c++) {
