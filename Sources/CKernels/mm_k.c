@@ -132,6 +132,7 @@ __attribute__((target("avx2,fma,f16c,avx512f"))) DV_INLINE float dv_hsum512_ps(_
 #define ACC_T __m512
 #define ACC_ZERO _mm512_setzero_ps
 #define ACC_HSUM dv_hsum512_ps
+#define DOT_ACC(acc, u8, s8) _mm256_dpbusd_epi32(acc, u8, s8)
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni"))), apply_to = function)
 #include "mm_k_impl.h"
 #pragma clang attribute pop
@@ -143,6 +144,7 @@ __attribute__((target("avx2,fma,f16c,avx512f"))) DV_INLINE float dv_hsum512_ps(_
 #undef ACC_T
 #undef ACC_ZERO
 #undef ACC_HSUM
+#undef DOT_ACC
 
 DV_DISPATCH_ZMM(mm_q4_K, dv_xq256)
 DV_DISPATCH_ZMM(mm_q6_K, dv_xq256)

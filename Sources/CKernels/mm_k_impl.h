@@ -67,6 +67,31 @@ DV_INLINE void FN(block_ddx)(float d, const float *dxb, float ddx[8]) {
     _mm256_storeu_ps(ddx, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_loadu_ps(dxb)));
 }
 
+// q[2m], q[2m + 1]: the low and high nibbles of transposed group m (q4k_groups).
+DV_INLINE void FN(q4k_nibbles)(const uint8_t *blk, __m256i q[8]) {
+    const __m256i m4 = _mm256_set1_epi8(15);
+    __m256i g[4];
+    FN(q4k_groups)(blk, g);
+    for (int m = 0; m < 4; m++) {
+        q[2 * m] = _mm256_and_si256(g[m], m4);
+        q[2 * m + 1] = _mm256_and_si256(_mm256_srli_epi16(g[m], 4), m4);
+    }
+}
+
+// Each token's lane sums (DOT_ACC) of the weight vectors w[8] of block b against its activations
+// in kernel order: lo[t] over w[2m] and values 64m..<64m+32, hi[t] over w[2m + 1] and the next 32.
+DV_INLINE void FN(lane_sums)(const __m256i w[8], const dv_xq256 *x, size_t ldx, int b, const int NT,
+                             __m256i lo[NT_MAX], __m256i hi[NT_MAX]) {
+    for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
+    for (int m = 0; m < 4; m++) {
+        for (int t = 0; t < NT; t++) {
+            const int8_t *xq = x[t * ldx + b].q + 64 * m;
+            lo[t] = DOT_ACC(lo[t], w[2 * m], _mm256_loadu_si256((const __m256i *)xq));
+            hi[t] = DOT_ACC(hi[t], w[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
+        }
+    }
+}
+
 #if DV_ZMM
 // The 512-bit build. Q6_K: vector m of a block joins weight vectors 2m and 2m + 1 (lane_sums of
 // the other builds), so one vpdpbusd takes 64 of a token's activations and one accumulator holds
@@ -175,18 +200,19 @@ DV_INLINE void FN(q4_K_rows_tokens)(const Q4K_UNPACKED *tile, int blocks, const 
     for (int t = 0; t < NT; t++) _mm512_mask_storeu_ps(y + (size_t)t * ldy, lanes, acc[t]);
 }
 
-// Few tokens: a row at a time, each block unpacked into registers once for the NT tokens, with
-// the integers I and J of the tiles and the same two fmas per block (in lanes of four tokens), so
-// that a token's sums do not depend on the path. dx: k_scales of the NT tokens; out[t]: token
-// t's dot (x + t·ldx: its blocks).
+// Few tokens: a row at a time, each block unpacked into registers once for the NT tokens (the
+// VNNI build's 256-bit lanes: ymm operations keep a third vector port that 512-bit ones close),
+// with the integers I and J of the tiles and the same two fmas per block (in lanes of four
+// tokens), so that a token's sums do not depend on the path. dx: k_scales of the NT tokens;
+// out[t]: token t's dot (x + t·ldx: its blocks).
 DV_INLINE void FN(q4_K_row_fused)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx,
                                   int ahead, const int NT, float *out) {
-    const int lo = (int)0x80808000u, hi = (int)0x80808001u;  // lane sum L's sub-block scale (low int16)
-    const __m512i scale_order = _mm512_setr_epi32(lo, lo + 2, lo + 4, lo + 6, lo, lo + 2, lo + 4, lo + 6,
-                                                  hi, hi + 2, hi + 4, hi + 6, hi, hi + 2, hi + 4, hi + 6);
-    const __m256i min_order = _mm256_setr_epi8(0, -128, 0, -128, 1, -128, 1, -128, 2, -128, 2, -128, 3, -128, 3, -128,
-                                               4, -128, 4, -128, 5, -128, 5, -128, 6, -128, 6, -128, 7, -128, 7, -128);
-    const __m512i m4 = _mm512_set1_epi8(15);
+    // The scales in int16 lanes in the order of the packed lane sums of a 128-bit half (low a =
+    // 0..3, high a = 0..3: sub-blocks 0 2 4 6 1 3 5 7), and each group's min (m_{g/2}).
+    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7),
+                                                _mm256_set1_epi16((short)0x8000));
+    const __m256i min_order = _mm256_or_si256(_mm256_setr_epi16(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7),
+                                              _mm256_set1_epi16((short)0x8000));
     enum { QUADS = (NT_MAX + 3) / 4 };
     const int quads = (NT + 3) / 4;
     __m128 acc[QUADS];
@@ -196,24 +222,17 @@ DV_INLINE void FN(q4_K_row_fused)(const uint8_t *wr, int nb, const dv_xq256 *x, 
         if (ahead && b % K_CHUNK == 0) k_prefetch(blk + DV_PREFETCH_AHEAD, (nb - b < K_CHUNK ? nb - b : K_CHUNK) * 144);
         uint64_t S, M;
         q4k_scales(blk + 4, &S, &M);
-        const __m512i scales = _mm512_shuffle_epi8(_mm512_set1_epi64((long long)S), scale_order);
-        const __m256i mins = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)M), min_order);  // group g: m_{g/2}
-        __m256i g[4];
-        FN(q4k_groups)(blk, g);
-        // Vector m: low nibbles (lanes 0..7) and high ones (8..15) of group m; lane L of the sums
-        // holds sub-block 2·(L mod 4), plus 1 for L ≥ 8.
-        __m512i w[4];
-        for (int m = 0; m < 4; m++)
-            w[m] = _mm512_and_si512(_mm512_inserti64x4(_mm512_castsi256_si512(g[m]), _mm256_srli_epi16(g[m], 4), 1), m4);
+        const __m256i scales = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
+        const __m256i mins = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)M), min_order);
+        __m256i q[8], lo[NT_MAX], hi[NT_MAX];
+        FN(q4k_nibbles)(blk, q);
+        FN(lane_sums)(q, x, ldx, b, NT, lo, hi);
         __m256i i8[4 * QUADS], j8[4 * QUADS];
         for (int t = 0; t < (NT == 1 ? 1 : 4 * quads); t++) {
             if (t >= NT) { i8[t] = j8[t] = _mm256_setzero_si256(); continue; }
-            const dv_xq256 *xb = x + (size_t)t * ldx + b;
-            __m512i s = _mm512_setzero_si512();
-            for (int m = 0; m < 4; m++) s = _mm512_dpbusd_epi32(s, w[m], _mm512_loadu_si512((const void *)(xb->q + 64 * m)));
-            const __m512i i16 = _mm512_madd_epi16(s, scales);
-            i8[t] = _mm256_add_epi32(_mm512_castsi512_si256(i16), _mm512_extracti64x4_epi64(i16, 1));
-            j8[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)xb->bsums), mins);
+            // The lane sums (≤ 16·15·128) fit int16: packed, then scaled.
+            i8[t] = _mm256_madd_epi16(_mm256_packs_epi32(lo[t], hi[t]), scales);
+            j8[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), mins);
         }
         const __m128 d = _mm_set1_ps(dv_h2f(blk)), ndmin = _mm_set1_ps(-dv_h2f(blk + 2));
         if (NT == 1) {  // one token (decode): I and J side by side in one reduction
@@ -330,31 +349,6 @@ DV_INLINE void FN(dot_q6_K)(const Q6K_UNPACKED *u, const dv_xq256 *x, size_t ldx
     }
 }
 #else
-// q[2m], q[2m + 1]: the low and high nibbles of transposed group m (q4k_groups).
-DV_INLINE void FN(q4k_nibbles)(const uint8_t *blk, __m256i q[8]) {
-    const __m256i m4 = _mm256_set1_epi8(15);
-    __m256i g[4];
-    FN(q4k_groups)(blk, g);
-    for (int m = 0; m < 4; m++) {
-        q[2 * m] = _mm256_and_si256(g[m], m4);
-        q[2 * m + 1] = _mm256_and_si256(_mm256_srli_epi16(g[m], 4), m4);
-    }
-}
-
-// Each token's lane sums (DOT_ACC) of the weight vectors w[8] of block b against its activations
-// in kernel order: lo[t] over w[2m] and values 64m..<64m+32, hi[t] over w[2m + 1] and the next 32.
-DV_INLINE void FN(lane_sums)(const __m256i w[8], const dv_xq256 *x, size_t ldx, int b, const int NT,
-                             __m256i lo[NT_MAX], __m256i hi[NT_MAX]) {
-    for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();
-    for (int m = 0; m < 4; m++) {
-        for (int t = 0; t < NT; t++) {
-            const int8_t *xq = x[t * ldx + b].q + 64 * m;
-            lo[t] = DOT_ACC(lo[t], w[2 * m], _mm256_loadu_si256((const __m256i *)xq));
-            hi[t] = DOT_ACC(hi[t], w[2 * m + 1], _mm256_loadu_si256((const __m256i *)(xq + 32)));
-        }
-    }
-}
-
 #if DV_INT16_SUMS
 // Byte shuffles of the 8 scales (bytes of S) into int16 lanes (0x80 in a control byte zeroes the
 // high byte), each 32-bit lane's two int16 lanes alike: lane a of the low vectors (either half)
