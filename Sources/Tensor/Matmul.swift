@@ -23,6 +23,16 @@ public enum MatmulTuning {
 /// Instruction level of the C kernels on this machine (0: none, use the Swift twins).
 let kernelLevel: Int = Int(dv_level())
 
+/// The C kernels' instruction level, named (`divvy bench`).
+public var kernelLevelName: String {
+    switch kernelLevel {
+    case 0: "none (Swift twins)"
+    case 1: "AVX2"
+    case 2: "AVX-512 VNNI, 256-bit vectors"
+    default: "AVX-512 VNNI, 512-bit vectors"
+    }
+}
+
 /// y: [n, w.rows] = x: [n, w.cols] · Wᵀ with fp32 accumulation.
 ///
 /// Small n: activations are quantized to int8 blocks and each weight row is dotted with integer

@@ -30,6 +30,8 @@ enum BenchCommand: CLICommand {
         let model: String
         let threads: Int
         let sgemmMinTokens: Int
+        /// The matrix kernels' instruction level on this CPU.
+        let kernels: String
         /// OpenBLAS's kernels for this CPU (sgemm: training, `--sgemm-min-tokens`).
         let openBLASKernels: String
         let loadSeconds: Double
@@ -74,7 +76,7 @@ enum BenchCommand: CLICommand {
         let draft = try draftPath.map { path in try SpeculationOption.draft(at: path, for: loaded!) }
         let wanted = Set(arguments[only].map { $0.split(separator: ",").map(String.init) } ?? sections)
         var report = Report(model: path, threads: usedThreads, sgemmMinTokens: MatmulTuning.sgemmMinTokens,
-                            openBLASKernels: openBLASCore, loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
+                            kernels: kernelLevelName, openBLASKernels: openBLASCore, loadSeconds: loadSeconds, weightBytesPerToken: bench.weightBytesPerToken)
         _ = try bench.prefill(tokens: 16, repeats: 1)   // touch the weights once
         if wanted.contains("prefill") {
             step("prefill")
@@ -141,6 +143,7 @@ enum BenchCommand: CLICommand {
         let rows: [(String, String)] = [
             ("model", r.model),
             ("threads", String(r.threads)),
+            ("kernels", r.kernels),
             ("OpenBLAS kernels", r.openBLASKernels),
             ("load", f(r.loadSeconds * 1000, 0) + " ms"),
             ("prefill, 64 tokens", f(r.prefill64TokensPerSecond) + " tok/s"),
