@@ -84,6 +84,13 @@ DV_AVX2 DV_INLINE __m128i dv_sum4x8_epi32(const __m256i v[4]) {
     return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
 }
 
+/// Σ of each of eight vectors' 8 lanes (v[0..7]) into lanes 0..7, exactly (integers).
+DV_AVX2 DV_INLINE __m256i dv_sum8x8_epi32(const __m256i v[8]) {
+    const __m256i h03 = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
+    const __m256i h47 = _mm256_hadd_epi32(_mm256_hadd_epi32(v[4], v[5]), _mm256_hadd_epi32(v[6], v[7]));
+    return _mm256_add_epi32(_mm256_permute2x128_si256(h03, h47, 0x20), _mm256_permute2x128_si256(h03, h47, 0x31));
+}
+
 /// Transposes 16 rows of 16 int32 (r[i]: row i) in place: afterwards r[i] holds column i, row j
 /// in lane j.
 DV_AVX512 DV_INLINE void dv_transpose16_epi32(__m512i r[16]) {

@@ -110,36 +110,38 @@ static void w8_mm_tiles(const void *w, size_t row_bytes, int nb, int r0, int r1,
 }
 #undef W8_CHUNK
 
-/// Up to 8 tokens: four rows at a time (lanes of a 128-bit vector), each block unpacked into
-/// registers once, the rows' integer sums reduced together (dv_sum4x8_epi32), then the same two
+/// Up to 8 tokens: eight rows at a time (lanes of a 256-bit vector), each block unpacked into
+/// registers once, the rows' integer sums reduced together (dv_sum8x8_epi32), then the same two
 /// fmas as the tiles.
 DV_INLINE void w8_rows_fused(const uint8_t *wr, size_t row_bytes, int rows, int nb, const dv_xq32 *x, const int NT,
                              const int q8, float *y, size_t ldy) {
     const size_t bytes = q8 ? 34 : 22;
-    const __m128 nc = _mm_set1_ps(q8 ? -128.0f : -16.0f);
-    __m128 acc[8];
-    for (int t = 0; t < NT; t++) acc[t] = _mm_setzero_ps();
+    const __m256 nc = _mm256_set1_ps(q8 ? -128.0f : -16.0f);
+    __m256 acc[8];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int b = 0; b < nb; b++) {
-        __m256i u[4];
-        float d[4];
-        for (int i = 0; i < 4; i++) {
-            const uint8_t *blk = wr + (size_t)(i < rows ? i : rows - 1) * row_bytes + (size_t)b * bytes;
-            u[i] = w8_biased(blk, q8);
-            d[i] = dv_h2f(blk);
+        const uint8_t *blk[8];
+        __m256i u[8];
+        for (int i = 0; i < 8; i++) {
+            blk[i] = wr + (size_t)(i < rows ? i : rows - 1) * row_bytes + (size_t)b * bytes;
+            u[i] = w8_biased(blk[i], q8);
         }
-        const __m128 d4 = _mm_loadu_ps(d), ncd4 = _mm_mul_ps(nc, d4);
+        const __m128i d16 = _mm_setr_epi16((short)dv_u16(blk[0]), (short)dv_u16(blk[1]), (short)dv_u16(blk[2]),
+                                           (short)dv_u16(blk[3]), (short)dv_u16(blk[4]), (short)dv_u16(blk[5]),
+                                           (short)dv_u16(blk[6]), (short)dv_u16(blk[7]));
+        const __m256 d8 = _mm256_cvtph_ps(d16), ncd8 = _mm256_mul_ps(nc, d8);
         for (int t = 0; t < NT; t++) {
             const dv_xq32 *xb = x + (size_t)t * nb + b;
             const __m256i xq = _mm256_loadu_si256((const __m256i *)xb->q);
-            __m256i v[4];
-            for (int i = 0; i < 4; i++) v[i] = _mm256_dpbusd_epi32(_mm256_setzero_si256(), u[i], xq);
-            acc[t] = _mm_fmadd_ps(_mm_cvtepi32_ps(dv_sum4x8_epi32(v)), _mm_mul_ps(d4, _mm_set1_ps(xb->d)), acc[t]);
-            acc[t] = _mm_fmadd_ps(ncd4, _mm_set1_ps(xb->s), acc[t]);
+            __m256i v[8];
+            for (int i = 0; i < 8; i++) v[i] = _mm256_dpbusd_epi32(_mm256_setzero_si256(), u[i], xq);
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dv_sum8x8_epi32(v)), _mm256_mul_ps(d8, _mm256_set1_ps(xb->d)), acc[t]);
+            acc[t] = _mm256_fmadd_ps(ncd8, _mm256_set1_ps(xb->s), acc[t]);
         }
     }
     for (int t = 0; t < NT; t++) {
-        float lanes[4];
-        _mm_storeu_ps(lanes, acc[t]);
+        float lanes[8];
+        _mm256_storeu_ps(lanes, acc[t]);
         for (int i = 0; i < rows; i++) y[(size_t)t * ldy + i] = lanes[i];
     }
 }
@@ -157,10 +159,10 @@ static void w8_mm_rows(const void *w, size_t row_bytes, int nb, int r0, int r1, 
         return;
     }
     const int ahead = nt > 1 || dv_prefetch_single();
-    for (int r = r0; r < r1; r += 4) {
-        const int rows = r1 - r < 4 ? r1 - r : 4;
+    for (int r = r0; r < r1; r += 8) {
+        const int rows = r1 - r < 8 ? r1 - r : 8;
         const uint8_t *wr = (const uint8_t *)w + (size_t)r * row_bytes;
-        if (ahead) k_prefetch(wr + 4 * row_bytes, (int)(rows * row_bytes));  // the next four rows
+        if (ahead) k_prefetch(wr + 8 * row_bytes, (int)(rows * row_bytes));  // the next eight rows
         switch (nt) {
         case 1: w8_rows_fused(wr, row_bytes, rows, nb, x, 1, q8, y + r, ldy); break;
         case 2: w8_rows_fused(wr, row_bytes, rows, nb, x, 2, q8, y + r, ldy); break;
