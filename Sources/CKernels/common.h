@@ -126,6 +126,18 @@ DV_INLINE void k_prefetch(const uint8_t *p, int bytes) {
     for (int i = 0; i < bytes; i += 64) _mm_prefetch((const char *)p + i, _MM_HINT_T0);
 }
 
+/// Prefetches what a loop over tiles of 16 rows × `chunk` blocks (rows ra ..< ra + rows at wr, of
+/// r0 ..< r1; block k on) reads next: the same rows' next chunk, or after the last one the next
+/// tile's first chunk.
+DV_INLINE void dv_prefetch_next_tile(const uint8_t *wr, size_t row_bytes, size_t block_bytes, int nb, int chunk,
+                                     int k, int ra, int rows, int r1) {
+    const int kn = k + chunk < nb ? k + chunk : 0;
+    const uint8_t *next = kn ? wr + (size_t)kn * block_bytes : wr + 16 * row_bytes;
+    const int next_rows = kn ? rows : (r1 - ra - 16 < 16 ? r1 - ra - 16 : 16);
+    const int blocks = nb - kn < chunk ? nb - kn : chunk;
+    for (int i = 0; i < next_rows; i++) k_prefetch(next + (size_t)i * row_bytes, (int)((size_t)blocks * block_bytes));
+}
+
 /// dv_NAME: NAME's 512-bit kernel (NAME_zmm) on CPUs of level 3, else as DV_DISPATCH.
 #define DV_DISPATCH_ZMM(NAME, XQ)                                                                   \
 void dv_##NAME(const void *w, size_t row_bytes, int nb, int r0, int r1, const XQ *x, int nt,       \

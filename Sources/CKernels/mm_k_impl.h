@@ -293,12 +293,7 @@ static void FN(mm_q4_K)(const void *w, size_t row_bytes, int nb, int r0, int r1,
         const uint8_t *wr = (const uint8_t *)w + (size_t)ra * row_bytes;
         for (int k = 0; k < nb; k += K_ROWS_CHUNK) {
             const int blocks = nb - k < K_ROWS_CHUNK ? nb - k : K_ROWS_CHUNK;
-            // The next chunk's bytes (or the next tile's first) are fetched while this one runs.
-            const int kn = k + K_ROWS_CHUNK < nb ? k + K_ROWS_CHUNK : 0;
-            const uint8_t *next = kn ? wr + (size_t)kn * 144 : wr + 16 * row_bytes;
-            const int next_rows = kn ? rows : (r1 - ra - 16 < 16 ? r1 - ra - 16 : 16);
-            for (int i = 0; i < next_rows; i++)
-                k_prefetch(next + (size_t)i * row_bytes, (nb - kn < K_ROWS_CHUNK ? nb - kn : K_ROWS_CHUNK) * 144);
+            dv_prefetch_next_tile(wr, row_bytes, 144, nb, K_ROWS_CHUNK, k, ra, rows, r1);
             for (int b = 0; b < blocks; b++) FN(unpack_q4_K_rows)(wr, row_bytes, rows, k + b, &tile[b]);
             for (int t = 0; t < nt; t += NT_MAX) {
                 const int n = nt - t < NT_MAX ? nt - t : NT_MAX;

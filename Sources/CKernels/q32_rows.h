@@ -83,12 +83,7 @@ static void w8_mm_tiles(const void *w, size_t row_bytes, int nb, int r0, int r1,
         const uint8_t *wr = (const uint8_t *)w + (size_t)ra * row_bytes;
         for (int k = 0; k < nb; k += W8_CHUNK) {
             const int blocks = nb - k < W8_CHUNK ? nb - k : W8_CHUNK;
-            // The next chunk's bytes (or the next tile's first) are fetched while this one runs.
-            const int kn = k + W8_CHUNK < nb ? k + W8_CHUNK : 0;
-            const uint8_t *next = kn ? wr + (size_t)kn * bytes : wr + 16 * row_bytes;
-            const int next_rows = kn ? rows : (r1 - ra - 16 < 16 ? r1 - ra - 16 : 16);
-            for (int i = 0; i < next_rows; i++)
-                k_prefetch(next + (size_t)i * row_bytes, (int)((nb - kn < W8_CHUNK ? nb - kn : W8_CHUNK) * bytes));
+            dv_prefetch_next_tile(wr, row_bytes, bytes, nb, W8_CHUNK, k, ra, rows, r1);
             for (int b = 0; b < blocks; b++) w8_unpack_rows(wr, row_bytes, rows, k + b, q8, &tile[b]);
             for (int t = 0; t < nt; t += 8) {
                 const int n = nt - t < 8 ? nt - t : 8;
