@@ -257,8 +257,8 @@ DV_INLINE void FN(q4_K_row_fused)(const uint8_t *wr, int nb, const dv_xq256 *x, 
     }
 }
 
-// One token: q4_K_row_one, row by row. More: rows in tiles of 16 × K_ROWS_CHUNK blocks (21 KiB,
-// in L1), each unpacked once and run over all the tokens in groups of NT_MAX.
+// Up to NT_MAX tokens: q4_K_row_fused, row by row. More: rows in tiles of 16 × K_ROWS_CHUNK blocks
+// (21 KiB, in L1), each unpacked once and run over all the tokens in groups of NT_MAX.
 #define K_ROWS_CHUNK 4
 static void FN(mm_q4_K)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, int nt,
                         float *y, size_t ldy) {
@@ -553,7 +553,7 @@ K_MM(mm_q6_K, row_q6_K, 210)
 #undef K_MM
 
 // Many tokens: each chunk of K_TILE_ROWS rows is unpacked once into a tile on the stack
-// (48 KiB, in L2), then every group of NT_MAX tokens runs over the tile; the sums are those of
+// (48–56 KiB, in L2), then every group of NT_MAX tokens runs over the tile; the sums are those of
 // the fused kernels.
 #define K_TILES(NAME, UNPACK, ROW, UNPACKED, BLOCK_BYTES)                                          \
 static void FN(NAME##_tiles)(const void *w, size_t row_bytes, int nb, int r0, int r1, const dv_xq256 *x, \
