@@ -18,8 +18,12 @@ DV_INLINE int dv_prefetch_single(void) { return dv_prefetch_one_token_ >= 0 ? dv
 /// Weights this many bytes ahead are prefetched into L1 by the row-by-row kernels.
 #define DV_PREFETCH_AHEAD 2048
 
-/// The level the calling thread's kernels use: its own (dv_set_thread_level) or the process's.
-DV_INLINE int dv_kernel_level(void) { return dv_thread_level_ >= 0 ? dv_thread_level_ : dv_level_; }
+/// The level the calling thread's kernels use: its own (dv_set_thread_level) or the process's
+/// (detected on first use: a kernel called before anything asked dv_level() must not fall back
+/// to AVX2, whose sums differ from the 512-bit kernels' in the last bits).
+DV_INLINE int dv_kernel_level(void) {
+    return dv_thread_level_ >= 0 ? dv_thread_level_ : dv_level_ >= 0 ? dv_level_ : dv_level();
+}
 
 /// Unaligned little-endian loads from block bytes.
 DV_INLINE uint16_t dv_u16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }

@@ -106,7 +106,7 @@ DV_INLINE void FN(lane_sums512)(const __m512i w[4], const dv_xq256 *x, size_t ld
             s[t] = _mm512_dpbusd_epi32(s[t], w[m], _mm512_loadu_si512((const void *)(x[t * ldx + b].q + 64 * m)));
 }
 
-// Q4_K on this build: rows in lanes (mm_q4_K_rows below), a 16-row tile of a block unpacked
+// Q4_K on this build: rows in lanes (mm_q4_K below), a 16-row tile of a block unpacked
 // once (Q4K_UNPACKED, dv_q4k_rows16 in mm_k.c) and run over every token: quad p of the tile holds,
 // in lane r, row r's four weights at activation bytes 4p..4p+3, so one vpdpbusd with the token's
 // four bytes broadcast adds 4 products to each of 16 rows. Per block and token, every row gets
@@ -119,7 +119,6 @@ DV_INLINE void FN(unpack_q4_K_rows)(const uint8_t *w, size_t row_bytes, int rows
     _Alignas(64) uint8_t values[16][256];  // each row's weights (0..15) in activation order
     _Alignas(64) int32_t scales[8][16], mins[8][16];
     _Alignas(64) float d[16], ndmin[16];
-    const __m256i m4 = _mm256_set1_epi8(15);
     for (int r = 0; r < 16; r++) {
         if (r >= rows) {
             memset(values[r], 0, 256);
@@ -137,12 +136,9 @@ DV_INLINE void FN(unpack_q4_K_rows)(const uint8_t *w, size_t row_bytes, int rows
         }
         d[r] = dv_h2f(blk);
         ndmin[r] = -dv_h2f(blk + 2);
-        __m256i g[4];
-        FN(q4k_groups)(blk, g);
-        for (int m = 0; m < 4; m++) {
-            _mm256_store_si256((__m256i *)(values[r] + 64 * m), _mm256_and_si256(g[m], m4));
-            _mm256_store_si256((__m256i *)(values[r] + 64 * m + 32), _mm256_and_si256(_mm256_srli_epi16(g[m], 4), m4));
-        }
+        __m256i q[8];
+        FN(q4k_nibbles)(blk, q);
+        for (int j = 0; j < 8; j++) _mm256_store_si256((__m256i *)(values[r] + 32 * j), q[j]);
     }
     for (int c = 0; c < 4; c++) {
         __m512i q[16];
