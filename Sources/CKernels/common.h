@@ -120,7 +120,8 @@ DV_AVX512 DV_INLINE void dv_transpose16_epi32(__m512i r[16]) {
     for (int i = 0; i < 16; i++) r[i] = t[i];
 }
 
-/// FN(name): name_<DV_VARIANT>, in the kernel files built twice (AVX2, AVX-512 VNNI) by inclusion.
+/// FN(name): name_<DV_VARIANT>, in the kernel files built more than once (AVX2, AVX-512 VNNI, and
+/// for mm_k.c 512-bit) by inclusion.
 #define DV_CAT2(a, b) a##_##b
 #define DV_CAT(a, b) DV_CAT2(a, b)
 #define FN(name) DV_CAT(name, DV_VARIANT)

@@ -92,6 +92,20 @@ DV_INLINE void FN(lane_sums)(const __m256i w[8], const dv_xq256 *x, size_t ldx, 
     }
 }
 
+// The scales in int16 lanes in the order of the packed lane sums of a 128-bit half (low a =
+// 0..3, high a = 0..3: sub-blocks 0 2 4 6 1 3 5 7); 0x80 in a control byte zeroes the high byte.
+DV_INLINE __m256i FN(q4k_packed_scales)(uint64_t S) {
+    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
+    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7), zero_hi);
+    return _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
+}
+
+// Σ_j s_j·(lane sums): the int32 lane sums (≤ 16·15·128, so they fit int16) packed, then scaled
+// (scales: q4k_packed_scales).
+DV_INLINE __m256i FN(q4k_packed_scaled_sums)(__m256i lo, __m256i hi, __m256i scales) {
+    return _mm256_madd_epi16(_mm256_packs_epi32(lo, hi), scales);
+}
+
 #if DV_ZMM
 // The 512-bit build. Q6_K: vector m of a block joins weight vectors 2m and 2m + 1 (lane_sums of
 // the other builds), so one vpdpbusd takes 64 of a token's activations and one accumulator holds
@@ -203,10 +217,7 @@ DV_INLINE void FN(q4_K_rows_tokens)(const Q4K_UNPACKED *tile, int blocks, const 
 // out[t]: token t's dot (x + t·ldx: its blocks).
 DV_INLINE void FN(q4_K_row_fused)(const uint8_t *wr, int nb, const dv_xq256 *x, size_t ldx, const float *dx,
                                   int ahead, const int NT, float *out) {
-    // The scales in int16 lanes in the order of the packed lane sums of a 128-bit half (low a =
-    // 0..3, high a = 0..3: sub-blocks 0 2 4 6 1 3 5 7), and each group's min (m_{g/2}).
-    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7),
-                                                _mm256_set1_epi16((short)0x8000));
+    // Each group's min (m_{g/2}) in an int16 lane.
     const __m256i min_order = _mm256_or_si256(_mm256_setr_epi16(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7),
                                               _mm256_set1_epi16((short)0x8000));
     enum { QUADS = (NT_MAX + 3) / 4 };
@@ -218,7 +229,7 @@ DV_INLINE void FN(q4_K_row_fused)(const uint8_t *wr, int nb, const dv_xq256 *x, 
         if (ahead && b % K_CHUNK == 0) k_prefetch(blk + DV_PREFETCH_AHEAD, (nb - b < K_CHUNK ? nb - b : K_CHUNK) * 144);
         uint64_t S, M;
         q4k_scales(blk + 4, &S, &M);
-        const __m256i scales = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
+        const __m256i scales = FN(q4k_packed_scales)(S);
         const __m256i mins = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)M), min_order);
         __m256i q[8], lo[NT_MAX], hi[NT_MAX];
         FN(q4k_nibbles)(blk, q);
@@ -226,8 +237,7 @@ DV_INLINE void FN(q4_K_row_fused)(const uint8_t *wr, int nb, const dv_xq256 *x, 
         __m256i i8[4 * QUADS], j8[4 * QUADS];
         for (int t = 0; t < (NT == 1 ? 1 : 4 * quads); t++) {
             if (t >= NT) { i8[t] = j8[t] = _mm256_setzero_si256(); continue; }
-            // The lane sums (≤ 16·15·128) fit int16: packed, then scaled.
-            i8[t] = _mm256_madd_epi16(_mm256_packs_epi32(lo[t], hi[t]), scales);
+            i8[t] = FN(q4k_packed_scaled_sums)(lo[t], hi[t], scales);
             j8[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x[t * ldx + b].bsums), mins);
         }
         const __m128 d = _mm_set1_ps(dv_h2f(blk)), ndmin = _mm_set1_ps(-dv_h2f(blk + 2));
@@ -358,17 +368,10 @@ DV_INLINE __m256i FN(q4k_scaled_sums)(__m256i lo, __m256i hi, const Q4K_UNPACKED
     return _mm256_add_epi32(_mm256_madd_epi16(lo, u->sc_lo), _mm256_madd_epi16(hi, u->sc_hi));
 }
 #else
-// The scales in int16 lanes in the order of the packed lane sums of a 128-bit half (low a =
-// 0..3, high a = 0..3: sub-blocks 0 2 4 6 1 3 5 7); 0x80 in a control byte zeroes the high byte.
-DV_INLINE void FN(q4k_scale_lanes)(uint64_t S, Q4K_UNPACKED *u) {
-    const __m256i zero_hi = _mm256_set1_epi16((short)0x8000);
-    const __m256i scale_order = _mm256_or_si256(_mm256_setr_epi16(0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7), zero_hi);
-    u->scales = _mm256_shuffle_epi8(_mm256_set1_epi64x((long long)S), scale_order);
-}
+DV_INLINE void FN(q4k_scale_lanes)(uint64_t S, Q4K_UNPACKED *u) { u->scales = FN(q4k_packed_scales)(S); }
 
-// Σ_j s_j·(lane sums): the int32 lane sums (≤ 16·15·128, so they fit int16) packed, then scaled.
 DV_INLINE __m256i FN(q4k_scaled_sums)(__m256i lo, __m256i hi, const Q4K_UNPACKED *u) {
-    return _mm256_madd_epi16(_mm256_packs_epi32(lo, hi), u->scales);
+    return FN(q4k_packed_scaled_sums)(lo, hi, u->scales);
 }
 #endif
 

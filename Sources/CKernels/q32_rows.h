@@ -7,10 +7,7 @@
 
 /// Row r's block biased to unsigned bytes (value j in byte j) and its scale.
 DV_INLINE __m256i q5_0_biased(const uint8_t *blk) {
-    const __m128i q = _mm_loadu_si128((const __m128i *)(blk + 6));
-    const __m128i m4 = _mm_set1_epi8(15);
-    const __m256i nibbles = _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(q, 4), m4), _mm_and_si128(q, m4));
-    return _mm256_or_si256(nibbles, _mm256_maskz_mov_epi8((__mmask32)dv_u32(blk + 2), _mm256_set1_epi8(0x10)));
+    return _mm256_or_si256(nibbles_vnni(blk + 6), bit5_vnni(dv_u32(blk + 2)));  // q32_impl.h's VNNI build
 }
 DV_INLINE __m256i q8_0_biased(const uint8_t *blk) {
     return _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(blk + 2)), _mm256_set1_epi8((char)0x80));
